@@ -1,0 +1,41 @@
+#pragma once
+// A string of at most N bytes stored inline: for fields copied out of packets into bounded state
+// (user names, server names) without touching the heap. Longer input is truncated and says so.
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <cstring>
+#include <string_view>
+
+namespace spanwatch::core {
+
+template <std::size_t N>
+class FixedString {
+ public:
+  FixedString() = default;
+  explicit FixedString(std::string_view text) { assign(text); }
+
+  void assign(std::string_view text) {
+    size_ = std::min(text.size(), N);
+    truncated_ = text.size() > N;
+    std::memcpy(data_.data(), text.data(), size_);
+  }
+  void clear() {
+    size_ = 0;
+    truncated_ = false;
+  }
+  std::string_view view() const { return {data_.data(), size_}; }
+  std::size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  bool truncated() const { return truncated_; }
+  static constexpr std::size_t capacity() { return N; }
+
+  bool operator==(const FixedString& other) const { return view() == other.view(); }
+
+ private:
+  std::array<char, N> data_{};
+  std::size_t size_ = 0;
+  bool truncated_ = false;
+};
+
+}  // namespace spanwatch::core

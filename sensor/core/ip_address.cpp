@@ -1,0 +1,64 @@
+#include "core/ip_address.hpp"
+
+#include <arpa/inet.h>
+
+#include <cstring>
+#include <string>
+
+namespace spanwatch::core {
+
+IpAddress IpAddress::v4(const std::uint8_t* four_bytes) {
+  IpAddress a;
+  std::memcpy(a.bytes_.data(), four_bytes, 4);
+  a.family_ = Family::v4;
+  return a;
+}
+
+IpAddress IpAddress::v4(std::uint32_t host_order) {
+  const std::uint8_t b[4] = {static_cast<std::uint8_t>(host_order >> 24), static_cast<std::uint8_t>(host_order >> 16),
+                             static_cast<std::uint8_t>(host_order >> 8), static_cast<std::uint8_t>(host_order)};
+  return v4(b);
+}
+
+IpAddress IpAddress::v6(const std::uint8_t* sixteen_bytes) {
+  IpAddress a;
+  std::memcpy(a.bytes_.data(), sixteen_bytes, 16);
+  a.family_ = Family::v6;
+  return a;
+}
+
+std::optional<IpAddress> IpAddress::parse(std::string_view text) {
+  if (text.size() >= text_size) return std::nullopt;
+  char buffer[text_size];
+  std::memcpy(buffer, text.data(), text.size());
+  buffer[text.size()] = '\0';
+  std::uint8_t raw[16];
+  if (inet_pton(AF_INET, buffer, raw) == 1) return v4(raw);
+  if (inet_pton(AF_INET6, buffer, raw) == 1) return v6(raw);
+  return std::nullopt;
+}
+
+std::string_view IpAddress::to_chars(char (&buffer)[text_size]) const {
+  const char* out = nullptr;
+  if (is_v4()) out = inet_ntop(AF_INET, bytes_.data(), buffer, sizeof buffer);
+  else if (is_v6()) out = inet_ntop(AF_INET6, bytes_.data(), buffer, sizeof buffer);
+  if (out == nullptr) {
+    buffer[0] = '\0';
+    return {};
+  }
+  return {buffer, std::strlen(buffer)};
+}
+
+bool IpAddress::in_prefix(const IpAddress& prefix, unsigned prefix_length) const {
+  if (family_ != prefix.family_ || family_ == Family::none) return false;
+  const unsigned max_bits = is_v4() ? 32 : 128;
+  if (prefix_length > max_bits) prefix_length = max_bits;
+  const unsigned whole = prefix_length / 8;
+  if (std::memcmp(bytes_.data(), prefix.bytes_.data(), whole) != 0) return false;
+  const unsigned rest = prefix_length % 8;
+  if (rest == 0) return true;
+  const std::uint8_t mask = static_cast<std::uint8_t>(0xff << (8 - rest));
+  return (bytes_[whole] & mask) == (prefix.bytes_[whole] & mask);
+}
+
+}  // namespace spanwatch::core

@@ -1,0 +1,21 @@
+#pragma once
+// One captured frame as libpcap handed it over: a view into libpcap's buffer, valid only until the
+// next packet is read. Nothing on the packet path copies it. It lives in core (not capture) because
+// decode consumes it and must not depend on libpcap.
+#include <cstdint>
+
+#include "core/bytes.hpp"
+#include "core/timestamp.hpp"
+
+namespace spanwatch::core {
+
+struct PacketView {
+  Timestamp ts;
+  std::uint32_t caplen = 0;   // bytes captured (== data.size())
+  std::uint32_t wirelen = 0;  // bytes on the wire
+  int linktype = 0;           // DLT_* of the source
+  std::uint16_t source = 0;   // index of the capture source (interface or file) it came from
+  Bytes data;
+};
+
+}  // namespace spanwatch::core

@@ -1,0 +1,32 @@
+#include <catch2/catch.hpp>
+
+#include "core/ip_address.hpp"
+
+using spanwatch::core::IpAddress;
+
+TEST_CASE("IpAddress parses and prints IPv4 and IPv6") {
+  char buffer[IpAddress::text_size];
+  auto v4 = IpAddress::parse("192.168.1.20");
+  REQUIRE(v4);
+  CHECK(v4->is_v4());
+  CHECK(v4->to_chars(buffer) == "192.168.1.20");
+  auto v6 = IpAddress::parse("fd00:0077:0:0:0:0:2:30");
+  REQUIRE(v6);
+  CHECK(v6->is_v6());
+  CHECK(v6->to_chars(buffer) == "fd00:77::2:30");
+  CHECK_FALSE(IpAddress::parse("300.1.1.1"));
+  CHECK_FALSE(IpAddress::parse("not an address"));
+}
+
+TEST_CASE("IpAddress prefix membership respects family and partial bytes") {
+  auto addr = *IpAddress::parse("172.20.5.9");
+  CHECK(addr.in_prefix(*IpAddress::parse("172.16.0.0"), 12));
+  CHECK_FALSE(addr.in_prefix(*IpAddress::parse("172.32.0.0"), 12));
+  CHECK_FALSE(addr.in_prefix(*IpAddress::parse("::"), 0));
+  CHECK(IpAddress::parse("fd12::1")->in_prefix(*IpAddress::parse("fc00::"), 7));
+}
+
+TEST_CASE("IpAddress orders by bytes with families apart") {
+  CHECK(*IpAddress::parse("10.0.0.1") < *IpAddress::parse("10.0.0.2"));
+  CHECK(*IpAddress::parse("10.0.0.1") == IpAddress::v4(0x0a000001u));
+}
