@@ -7,24 +7,10 @@
 
 namespace spanwatch::core {
 
-IpAddress IpAddress::v4(const std::uint8_t* four_bytes) {
-  IpAddress a;
-  std::memcpy(a.bytes_.data(), four_bytes, 4);
-  a.family_ = Family::v4;
-  return a;
-}
-
 IpAddress IpAddress::v4(std::uint32_t host_order) {
   const std::uint8_t b[4] = {static_cast<std::uint8_t>(host_order >> 24), static_cast<std::uint8_t>(host_order >> 16),
                              static_cast<std::uint8_t>(host_order >> 8), static_cast<std::uint8_t>(host_order)};
   return v4(b);
-}
-
-IpAddress IpAddress::v6(const std::uint8_t* sixteen_bytes) {
-  IpAddress a;
-  std::memcpy(a.bytes_.data(), sixteen_bytes, 16);
-  a.family_ = Family::v6;
-  return a;
 }
 
 std::optional<IpAddress> IpAddress::parse(std::string_view text) {

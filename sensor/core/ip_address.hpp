@@ -4,6 +4,7 @@
 #include <array>
 #include <compare>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string_view>
 
@@ -14,9 +15,20 @@ class IpAddress {
   enum class Family : std::uint8_t { none = 0, v4 = 4, v6 = 6 };
 
   IpAddress() = default;
-  static IpAddress v4(const std::uint8_t* four_bytes);
+  // Inline: the decoder builds two addresses per packet.
+  static IpAddress v4(const std::uint8_t* four_bytes) {
+    IpAddress a;
+    std::memcpy(a.bytes_.data(), four_bytes, 4);
+    a.family_ = Family::v4;
+    return a;
+  }
   static IpAddress v4(std::uint32_t host_order);
-  static IpAddress v6(const std::uint8_t* sixteen_bytes);
+  static IpAddress v6(const std::uint8_t* sixteen_bytes) {
+    IpAddress a;
+    std::memcpy(a.bytes_.data(), sixteen_bytes, 16);
+    a.family_ = Family::v6;
+    return a;
+  }
   // Parses dotted-quad or RFC 4291 text; nullopt when it is neither.
   static std::optional<IpAddress> parse(std::string_view text);
 
