@@ -55,7 +55,9 @@ struct DecodedPacket {
   std::uint16_t src_port = 0;
   std::uint16_t dst_port = 0;
   TcpInfo tcp;
-  core::Bytes payload;  // transport payload (TCP/UDP data), trimmed to the IP length
+  std::uint8_t icmp_type = 0;  // ICMP / ICMPv6 type and code, when transport is icmp or icmpv6
+  std::uint8_t icmp_code = 0;
+  core::Bytes payload;  // transport payload (TCP/UDP data, ICMP body after 8 bytes), trimmed to the IP length
 };
 
 }  // namespace spanwatch::decode
