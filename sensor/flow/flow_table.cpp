@@ -1,0 +1,279 @@
+#include "flow/flow_table.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <random>
+
+#include "flow/client_heuristic.hpp"
+#include "flow/flow_lifecycle.hpp"
+
+namespace spanwatch::flow {
+namespace {
+
+constexpr std::int64_t nanoseconds_per_second = 1'000'000'000;
+// Slot indices are 32-bit with one value reserved for "none"; the bucket count must stay below 2^32.
+constexpr std::size_t max_capacity = std::size_t{1} << 31;
+
+std::uint64_t seed_or_random(std::uint64_t seed) {
+  if (seed != 0) return seed;
+  std::random_device device;
+  return (std::uint64_t{device()} << 32) ^ device();
+}
+
+std::size_t capacity_for(const FlowTableOptions& options) {
+  const std::size_t wanted =
+      options.max_flows != 0 ? options.max_flows : options.memcap_bytes / FlowTable::bytes_per_flow();
+  return std::clamp<std::size_t>(wanted, 1, max_capacity);
+}
+
+std::size_t power_of_two_at_least(std::size_t n) {
+  std::size_t p = 1;
+  while (p < n) p <<= 1;
+  return p;
+}
+
+}  // namespace
+
+const char* name_of(FlowEndReason reason) {
+  switch (reason) {
+    case FlowEndReason::timeout: return "timeout";
+    case FlowEndReason::evicted: return "evicted";
+    case FlowEndReason::closed: return "closed";
+    case FlowEndReason::shutdown: return "shutdown";
+  }
+  return "unknown";
+}
+
+// The bucket count is the next power of two, so up to two buckets per flow: memuse never exceeds memcap.
+std::size_t FlowTable::bytes_per_flow() { return sizeof(Slot) + 2 * sizeof(std::uint32_t); }
+
+FlowTable::FlowTable(const FlowTableOptions& options, FlowEndHandler& handler)
+    : handler_(handler),
+      evict_when_full_(options.evict_when_full),
+      timeouts_ns_{},
+      hash_seed_(seed_or_random(options.hash_seed)),
+      ids_(seed_or_random(options.flow_id_seed)),
+      slots_(capacity_for(options)),
+      buckets_(power_of_two_at_least(slots_.size()), no_slot),
+      bucket_mask_(static_cast<std::uint32_t>(buckets_.size() - 1)) {
+  static_assert(sizeof(Slot) <= 256, "flow state target: at most 256 bytes per flow without parser state");
+  const FlowTimeouts& t = options.timeouts;
+  const std::uint32_t seconds[timeout_class_count] = {t.tcp_new, t.tcp_established, t.tcp_closed, t.udp, t.other};
+  for (std::size_t i = 0; i < timeout_class_count; ++i) timeouts_ns_[i] = seconds[i] * nanoseconds_per_second;
+  // Free list in index order so a fresh table fills its records front to back.
+  for (std::size_t i = slots_.size(); i-- > 0;) {
+    slots_[i].newer = free_head_;
+    free_head_ = static_cast<std::uint32_t>(i);
+  }
+  stats_.memuse = slots_.size() * sizeof(Slot) + buckets_.size() * sizeof(std::uint32_t);
+  stats_.spare = slots_.size();
+}
+
+FlowLookup FlowTable::get(const decode::DecodedPacket& packet) {
+  if (packet.ip_version != 4 && packet.ip_version != 6) {
+    ++stats_.no_flow;
+    return {};
+  }
+  advance_clock(packet.ts);
+  bool source_is_low = true;
+  const FlowKey key = FlowKey::of(packet, &source_is_low);
+  const auto hash_low = static_cast<std::uint32_t>(key.hash(hash_seed_));
+
+  std::uint32_t index = find(key, hash_low);
+  if (index != no_slot) {
+    // expire() may not have run since the flow's last packet; a stale flow must not absorb a new one.
+    if (expired(slots_[index])) {
+      end(index, FlowEndReason::timeout);
+      index = no_slot;
+    } else if (starts_new_connection(slots_[index].flow, packet)) {
+      ++stats_.tcp_reuse;
+      end(index, FlowEndReason::closed);
+      index = no_slot;
+    }
+  }
+  const bool created = index == no_slot;
+  if (created) {
+    index = allocate();
+    if (index == no_slot) {
+      ++stats_.memcap;
+      return {};
+    }
+    create(index, key, hash_low, packet, source_is_low);
+  }
+  Slot& slot = slots_[index];
+  const core::Direction direction = slot.flow.direction_from(source_is_low);
+  account(slot, packet, direction);
+  touch(index);
+  return {&slot.flow, direction, created};
+}
+
+void FlowTable::expire(core::Timestamp now) {
+  advance_clock(now);
+  for (const TimeoutList& list : lists_) {
+    while (list.oldest != no_slot && expired(slots_[list.oldest])) end(list.oldest, FlowEndReason::timeout);
+  }
+}
+
+void FlowTable::end_all(FlowEndReason why) {
+  for (const TimeoutList& list : lists_) {
+    while (list.oldest != no_slot) end(list.oldest, why);
+  }
+}
+
+std::uint32_t FlowTable::find(const FlowKey& key, std::uint32_t hash_low) const {
+  for (std::uint32_t index = buckets_[hash_low & bucket_mask_]; index != no_slot; index = slots_[index].bucket_next) {
+    const Slot& slot = slots_[index];
+    if (slot.hash_low == hash_low && slot.flow.key == key) return index;
+  }
+  return no_slot;
+}
+
+std::uint32_t FlowTable::allocate() {
+  if (free_head_ == no_slot) {
+    if (!evict_when_full_ || stats_.active == 0) return no_slot;
+    end(closest_to_expiry(), FlowEndReason::evicted);
+  }
+  const std::uint32_t index = free_head_;
+  free_head_ = slots_[index].newer;
+  --stats_.spare;
+  return index;
+}
+
+std::uint32_t FlowTable::closest_to_expiry() const {
+  std::uint32_t best = no_slot;
+  std::int64_t best_deadline = std::numeric_limits<std::int64_t>::max();
+  for (std::size_t c = 0; c < timeout_class_count; ++c) {
+    const std::uint32_t oldest = lists_[c].oldest;
+    if (oldest == no_slot) continue;
+    const std::int64_t deadline = slots_[oldest].touched_ns + timeouts_ns_[c];
+    if (best == no_slot || deadline < best_deadline) {
+      best = oldest;
+      best_deadline = deadline;
+    }
+  }
+  return best;
+}
+
+void FlowTable::create(std::uint32_t index, const FlowKey& key, std::uint32_t hash_low,
+                       const decode::DecodedPacket& packet, bool source_is_low) {
+  Slot& slot = slots_[index];
+  slot.flow = Flow{};
+  slot.flow.key = key;
+  slot.flow.id = ids_.next();
+  slot.flow.first_seen = packet.ts;
+  slot.flow.client_is_low = source_is_client(packet) == source_is_low;
+  slot.flow.midstream = packet.transport == decode::Transport::tcp && !packet.tcp.has(decode::tcp_flag::syn);
+  slot.flow.icmp_type = packet.icmp_type;
+  slot.flow.icmp_code = packet.icmp_code;
+  slot.hash_low = hash_low;
+  slot.in_use = true;
+  slot.touched_ns = now_ns_;
+  slot.older = slot.newer = no_slot;
+  std::uint32_t& bucket = buckets_[hash_low & bucket_mask_];
+  slot.bucket_next = bucket;
+  bucket = index;
+  slot.timeout_class = timeout_class_of(slot.flow);
+  list_append(index);
+
+  ++stats_.total;
+  ++stats_.active;
+  if (slot.flow.midstream) ++stats_.midstream;
+  switch (key.ip_protocol) {
+    case 6: ++stats_.tcp; break;
+    case 17: ++stats_.udp; break;
+    case 1: ++stats_.icmpv4; break;
+    case 58: ++stats_.icmpv6; break;
+    default: ++stats_.other; break;
+  }
+}
+
+void FlowTable::end(std::uint32_t index, FlowEndReason why) {
+  Slot& slot = slots_[index];
+  handler_.flow_ended(slot.flow, why);
+
+  switch (slot.flow.state) {
+    case TcpState::new_: ++stats_.end_state.new_; break;
+    case TcpState::established: ++stats_.end_state.established; break;
+    case TcpState::closing: ++stats_.end_state.closing; break;
+    case TcpState::closed: ++stats_.end_state.closed; break;
+  }
+  if (slot.flow.bypassed) ++stats_.end_state.local_bypassed;
+  switch (why) {
+    case FlowEndReason::timeout: ++stats_.timeouts; break;
+    case FlowEndReason::evicted: ++stats_.evicted; break;
+    case FlowEndReason::closed: ++stats_.ended_closed; break;
+    case FlowEndReason::shutdown: ++stats_.ended_shutdown; break;
+  }
+
+  list_unlink(index);
+  bucket_unlink(index);
+  slot.in_use = false;
+  slot.newer = free_head_;
+  free_head_ = index;
+  --stats_.active;
+  ++stats_.spare;
+}
+
+void FlowTable::account(Slot& slot, const decode::DecodedPacket& packet, core::Direction direction) {
+  Flow& flow = slot.flow;
+  const unsigned d = core::index_of(direction);
+  ++flow.packets[d];
+  flow.bytes[d] += packet.wire_length;
+  flow.last_seen = std::max(flow.last_seen, packet.ts);
+  advance_state(flow, packet, direction);
+}
+
+void FlowTable::touch(std::uint32_t index) {
+  Slot& slot = slots_[index];
+  list_unlink(index);
+  slot.timeout_class = timeout_class_of(slot.flow);
+  slot.touched_ns = now_ns_;
+  list_append(index);
+}
+
+void FlowTable::list_unlink(std::uint32_t index) {
+  Slot& slot = slots_[index];
+  TimeoutList& list = lists_[static_cast<std::size_t>(slot.timeout_class)];
+  (slot.older == no_slot ? list.oldest : slots_[slot.older].newer) = slot.newer;
+  (slot.newer == no_slot ? list.newest : slots_[slot.newer].older) = slot.older;
+  slot.older = slot.newer = no_slot;
+}
+
+void FlowTable::list_append(std::uint32_t index) {
+  Slot& slot = slots_[index];
+  TimeoutList& list = lists_[static_cast<std::size_t>(slot.timeout_class)];
+  slot.older = list.newest;
+  slot.newer = no_slot;
+  (list.newest == no_slot ? list.oldest : slots_[list.newest].newer) = index;
+  list.newest = index;
+}
+
+void FlowTable::bucket_unlink(std::uint32_t index) {
+  std::uint32_t* link = &buckets_[slots_[index].hash_low & bucket_mask_];
+  while (*link != index) link = &slots_[*link].bucket_next;
+  *link = slots_[index].bucket_next;
+  slots_[index].bucket_next = no_slot;
+}
+
+bool FlowTable::expired(const Slot& slot) const {
+  return now_ns_ - slot.touched_ns >= timeouts_ns_[static_cast<std::size_t>(slot.timeout_class)];
+}
+
+FlowTable::TimeoutClass FlowTable::timeout_class_of(const Flow& flow) {
+  switch (flow.key.ip_protocol) {
+    case 6:
+      switch (flow.state) {
+        case TcpState::new_: return TimeoutClass::tcp_new;
+        case TcpState::established: return TimeoutClass::tcp_established;
+        case TcpState::closing:
+        case TcpState::closed: return TimeoutClass::tcp_closed;
+      }
+      return TimeoutClass::tcp_new;
+    case 17: return TimeoutClass::udp;
+    default: return TimeoutClass::other;
+  }
+}
+
+void FlowTable::advance_clock(core::Timestamp ts) { now_ns_ = std::max(now_ns_, ts.total_nanoseconds()); }
+
+}  // namespace spanwatch::flow
