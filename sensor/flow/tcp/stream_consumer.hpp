@@ -30,6 +30,7 @@ class StreamConsumer {
   // `bytes` is valid only during the call.
   virtual StreamVerdict feed(core::Direction direction, core::Bytes bytes) = 0;
   // `length` bytes of this direction were lost (capture loss, reassembly limits, midstream start).
+  // A direction picked up midstream starts with gap(0): earlier bytes exist, their number is unknown.
   virtual StreamVerdict gap(core::Direction direction, std::uint64_t length) = 0;
   // The flow ended (FIN/RST both ways, timeout, eviction or end of capture).
   virtual void finish() = 0;

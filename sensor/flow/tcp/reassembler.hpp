@@ -1,0 +1,40 @@
+#pragma once
+// One worker's TCP reassembly: owns the out-of-order SegmentPool and the stats, and binds the
+// engine's TcpSession objects to them. Sessions live wherever the engine keeps its per-flow cold
+// state; one Reassembler serves all sessions of one worker thread (not thread-safe).
+#include <cstdint>
+
+#include "flow/tcp/reassembly_options.hpp"
+#include "flow/tcp/reassembly_stats.hpp"
+#include "flow/tcp/segment_pool.hpp"
+#include "flow/tcp/tcp_session.hpp"
+
+namespace spanwatch::flow::tcp {
+
+class Reassembler {
+ public:
+  explicit Reassembler(const ReassemblyOptions& options);
+  Reassembler(const Reassembler&) = delete;
+  Reassembler& operator=(const Reassembler&) = delete;
+
+  // Resets `session` for a new flow and binds it to this reassembler. A session still holding a
+  // previous flow's buffers (never finished) gives them back first, without consumer calls.
+  void open(TcpSession& session);
+  // Forgets a flow without consumer calls (teardown); finish() is the normal end of a flow.
+  void release(TcpSession& session);
+
+  // Counters, with the pool's current use filled in.
+  ReassemblyStats stats() const;
+  const ReassemblyOptions& options() const { return options_; }
+  const SegmentPool& pool() const { return pool_; }
+
+ private:
+  friend class TcpSession;
+
+  ReassemblyOptions options_;
+  SegmentPool pool_;
+  std::uint32_t max_chunks_per_direction_;
+  ReassemblyStats stats_;
+};
+
+}  // namespace spanwatch::flow::tcp

@@ -1,0 +1,293 @@
+#include "flow/tcp/tcp_session.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <limits>
+
+#include "flow/tcp/reassembler.hpp"
+
+namespace spanwatch::flow::tcp {
+
+namespace tcp_flag = decode::tcp_flag;
+using core::Bytes;
+using core::Direction;
+
+namespace {
+
+std::uint64_t saturating_add(std::uint64_t a, std::uint64_t b) {
+  return b > std::numeric_limits<std::uint64_t>::max() - a ? std::numeric_limits<std::uint64_t>::max() : a + b;
+}
+
+// Do a segment's bytes differ from held bytes where both cover the same offsets?
+bool differs(std::uint64_t begin, Bytes bytes, std::uint64_t held_begin, Bytes held) {
+  const std::uint64_t from = std::max(begin, held_begin);
+  const std::uint64_t to = std::min(begin + bytes.size(), held_begin + held.size());
+  if (from >= to) return false;
+  return std::memcmp(bytes.data() + (from - begin), held.data() + (from - held_begin), to - from) != 0;
+}
+
+}  // namespace
+
+void TcpSession::on_segment(Direction dir, const decode::TcpInfo& tcp, Bytes payload, core::Timestamp,
+                            StreamConsumer& consumer) {
+  if (stopped_ || reset_ || finished_ || owner_ == nullptr) return;
+  ReassemblyStats& stats = owner_->stats_;
+  if (tcp.has(tcp_flag::urg)) ++stats.urg;
+  if (tcp.has(tcp_flag::rst)) {
+    ++stats.rst;
+    // What arrived before the reset is still delivered, holes reported; nothing after it is.
+    flush(Direction::to_server, consumer);
+    flush(Direction::to_client, consumer);
+    reset_ = true;
+    for (StreamDirection& d : directions_) {
+      if (d.state == StreamState::open) d.state = StreamState::closed;
+    }
+    release_buffers();
+    return;
+  }
+  StreamDirection& d = directions_[core::index_of(dir)];
+  if (tcp.has(tcp_flag::syn)) handle_syn(d, tcp);
+  // The ACK speaks about the other direction's bytes, sent before this segment: handle it first.
+  if (tcp.has(tcp_flag::ack)) handle_ack(core::opposite(dir), tcp.ack, consumer);
+  const bool fin = tcp.has(tcp_flag::fin);
+  if (stopped_ || (payload.empty() && !fin)) return;
+  // A SYN occupies one sequence number; its payload (TCP fast open) starts after it.
+  const std::uint32_t data_seq = tcp.seq + (tcp.has(tcp_flag::syn) ? 1u : 0u);
+  handle_data(dir, data_seq, payload, fin, consumer);
+}
+
+void TcpSession::handle_syn(StreamDirection& d, const decode::TcpInfo& tcp) {
+  ReassemblyStats& stats = owner_->stats_;
+  ++(tcp.has(tcp_flag::ack) ? stats.synack : stats.syn);
+  // A SYN retransmitted with a new ISN restarts the direction while nothing has been taken from it.
+  const bool untouched = d.syn_seen && d.state == StreamState::open && d.next == 0 && d.reference == 0 &&
+                         d.pending.empty();
+  if (d.state != StreamState::unseen && !untouched) return;
+  d.start(tcp.seq + 1);
+  d.syn_seen = true;
+}
+
+void TcpSession::handle_ack(Direction acked, std::uint32_t ack, StreamConsumer& consumer) {
+  StreamDirection& d = directions_[core::index_of(acked)];
+  if (halted(d)) return;
+  const std::int64_t acked_offset = d.offset_of(ack);
+  if (acked_offset <= static_cast<std::int64_t>(d.next)) return;
+  // The receiver has every byte below `target`: what we lack there, the capture lost.
+  std::uint64_t target = static_cast<std::uint64_t>(acked_offset);
+  if (d.fin_seen) target = std::min(target, d.fin_offset);  // the FIN itself occupies one number
+  const SegmentPool& pool = owner_->pool_;
+  while (true) {
+    drain(acked, d.next, {}, consumer);
+    if (halted(d) || d.next >= target) return;
+    const std::uint32_t head = d.pending.head();
+    const std::uint64_t hole_end = head == SegmentPool::none ? target : std::min(target, pool.chunk(head).offset);
+    ++owner_->stats_.ack_unseen_data;
+    gap(acked, hole_end - d.next, consumer);
+  }
+}
+
+void TcpSession::handle_data(Direction dir, std::uint32_t seq, Bytes payload, bool fin, StreamConsumer& consumer) {
+  StreamDirection& d = directions_[core::index_of(dir)];
+  ReassemblyStats& stats = owner_->stats_;
+  if (d.state == StreamState::unseen) {
+    if (payload.empty()) return;  // a bare FIN of a direction never seen carries nothing to deliver
+    d.start(seq);
+    if (!midstream_counted_) {
+      ++stats.midstream_pickups;
+      midstream_counted_ = true;
+    }
+    // An unknown number of earlier bytes exist: gap(0) lets the consumer resynchronise.
+    apply(dir, consumer.gap(dir, 0));
+    after_advance(d);
+  }
+  const std::int64_t signed_begin = d.offset_of(seq);
+  const std::int64_t signed_end = signed_begin + static_cast<std::int64_t>(payload.size());
+  if (fin && !d.fin_seen && signed_end >= 0) {
+    d.fin_seen = true;
+    d.fin_offset = static_cast<std::uint64_t>(signed_end);
+    after_advance(d);
+  }
+  if (halted(d) || signed_end <= 0) return;
+  if (signed_begin < 0) payload = payload.subspan(static_cast<std::size_t>(-signed_begin));
+  const std::uint64_t begin = static_cast<std::uint64_t>(std::max<std::int64_t>(signed_begin, 0));
+  std::uint64_t end = static_cast<std::uint64_t>(signed_end);
+  if (d.fin_seen && end > d.fin_offset) {  // nothing is sent after a FIN
+    if (begin >= d.fin_offset) return;
+    payload = payload.first(static_cast<std::size_t>(d.fin_offset - begin));
+    end = d.fin_offset;
+  }
+
+  OverlapSeen seen;
+  if (begin < d.next) {
+    // Bytes below `next` were delivered (kept: first data wins), unless a skip or gap passed them.
+    const std::uint64_t old_end = std::min(end, d.next);
+    seen.overlap = begin < d.passed_begin || old_end > d.passed_end;
+  }
+  seen |= buffer_or_declare_hole(dir, begin, payload, consumer);
+  if (seen.overlap) ++stats.overlap;
+  if (seen.diff_data) ++stats.overlap_diff_data;
+}
+
+TcpSession::OverlapSeen TcpSession::buffer_or_declare_hole(Direction dir, std::uint64_t begin, Bytes bytes,
+                                                           StreamConsumer& consumer) {
+  StreamDirection& d = directions_[core::index_of(dir)];
+  SegmentPool& pool = owner_->pool_;
+  ReassemblyStats& stats = owner_->stats_;
+  OverlapSeen seen;
+  bool limit_counted = false;
+  while (!halted(d)) {
+    if (begin <= d.next) {
+      d.reference = std::max(d.reference, begin + bytes.size());
+      seen |= drain(dir, begin, bytes, consumer);
+      return seen;
+    }
+    const SegmentList::InsertResult r = d.pending.insert(pool, begin, bytes, owner_->max_chunks_per_direction_);
+    if (r.status == SegmentList::InsertStatus::inserted) {
+      stats.segment_from_pool += r.chunks_taken;
+      seen.overlap |= r.overlap;
+      seen.diff_data |= r.diff_data;
+      return seen;
+    }
+    if (!limit_counted) {
+      ++(r.status == SegmentList::InsertStatus::pool_exhausted ? stats.segment_memcap_drop
+                                                                : stats.segment_direction_cap_drop);
+      limit_counted = true;
+    }
+    // No room to wait for the first hole to fill: declare it lost so that what lies beyond it
+    // (buffered bytes, or this segment) moves on and frees room.
+    const std::uint32_t head = d.pending.head();
+    const std::uint64_t hole_end = head == SegmentPool::none ? begin : std::min(begin, pool.chunk(head).offset);
+    gap(dir, hole_end - d.next, consumer);
+    seen |= drain(dir, begin, bytes, consumer);
+  }
+  return seen;
+}
+
+TcpSession::OverlapSeen TcpSession::drain(Direction dir, std::uint64_t begin, Bytes bytes, StreamConsumer& consumer) {
+  StreamDirection& d = directions_[core::index_of(dir)];
+  SegmentPool& pool = owner_->pool_;
+  const std::uint64_t end = begin + bytes.size();
+  OverlapSeen seen;
+  while (!halted(d)) {
+    const std::uint32_t head = d.pending.head();
+    if (head != SegmentPool::none && pool.chunk(head).offset <= d.next) {
+      const SegmentChunk piece = pool.chunk(head);
+      const Bytes held = pool.bytes(head);
+      if (piece.offset < end && piece.end() > begin) {
+        // The segment covers buffered bytes: the buffered ones win.
+        seen.overlap = true;
+        seen.diff_data |= differs(begin, bytes, piece.offset, held);
+      }
+      d.pending.unlink_front(pool);
+      feed(dir, held, consumer);  // the chunk is released only after the consumer is done with it
+      pool.release(head);
+      continue;
+    }
+    if (d.next >= begin && d.next < end) {
+      // Straight from the packet: zero copy, up to the next buffered chunk.
+      const std::uint64_t until = head == SegmentPool::none ? end : std::min(end, pool.chunk(head).offset);
+      feed(dir, bytes.subspan(static_cast<std::size_t>(d.next - begin), static_cast<std::size_t>(until - d.next)),
+           consumer);
+      continue;
+    }
+    return seen;
+  }
+  return seen;
+}
+
+void TcpSession::flush(Direction dir, StreamConsumer& consumer) {
+  StreamDirection& d = directions_[core::index_of(dir)];
+  const SegmentPool& pool = owner_->pool_;
+  while (true) {
+    drain(dir, d.next, {}, consumer);
+    if (halted(d)) return;
+    std::uint64_t hole_end = 0;
+    if (const std::uint32_t head = d.pending.head(); head != SegmentPool::none) {
+      hole_end = pool.chunk(head).offset;
+    } else if (d.fin_seen && d.next < d.fin_offset) {
+      hole_end = d.fin_offset;  // the FIN tells how long the stream was
+    } else {
+      return;
+    }
+    gap(dir, hole_end - d.next, consumer);
+  }
+}
+
+void TcpSession::finish(StreamConsumer& consumer) {
+  if (owner_ == nullptr || finished_) return;
+  if (!stopped_ && !reset_) {
+    flush(Direction::to_server, consumer);
+    flush(Direction::to_client, consumer);
+  }
+  release_buffers();
+  finished_ = true;
+  --owner_->stats_.active_sessions;
+  consumer.finish();
+}
+
+void TcpSession::feed(Direction dir, Bytes bytes, StreamConsumer& consumer) {
+  StreamDirection& d = directions_[core::index_of(dir)];
+  const std::uint64_t depth = owner_->options_.depth;
+  if (depth != 0 && d.next + bytes.size() > depth) {
+    bytes = bytes.first(static_cast<std::size_t>(depth > d.next ? depth - d.next : 0));
+  }
+  if (!bytes.empty()) {
+    const StreamVerdict verdict = consumer.feed(dir, bytes);
+    d.next += bytes.size();
+    apply(dir, verdict);
+  }
+  after_advance(d);
+}
+
+void TcpSession::gap(Direction dir, std::uint64_t length, StreamConsumer& consumer) {
+  StreamDirection& d = directions_[core::index_of(dir)];
+  ++owner_->stats_.reassembly_gap;
+  const StreamVerdict verdict = consumer.gap(dir, length);
+  d.passed_begin = d.next;
+  d.next = saturating_add(d.next, length);
+  d.passed_end = d.next;
+  apply(dir, verdict);
+  after_advance(d);
+}
+
+void TcpSession::apply(Direction dir, StreamVerdict verdict) {
+  switch (verdict.want) {
+    case StreamVerdict::Want::more:
+      return;
+    case StreamVerdict::Want::skip: {
+      StreamDirection& d = directions_[core::index_of(dir)];
+      d.passed_begin = d.next;
+      d.next = saturating_add(d.next, verdict.skip_bytes);
+      d.passed_end = d.next;
+      d.pending.trim_before(owner_->pool_, d.next);
+      return;
+    }
+    case StreamVerdict::Want::stop:
+      if (!stopped_) ++owner_->stats_.bypassed;
+      stopped_ = true;
+      release_buffers();
+      return;
+  }
+}
+
+void TcpSession::after_advance(StreamDirection& d) {
+  if (d.state != StreamState::open) return;
+  const std::uint64_t depth = owner_->options_.depth;
+  if (depth != 0 && d.next >= depth) {
+    d.state = StreamState::depth_reached;
+    ++owner_->stats_.stream_depth_reached;
+    d.pending.clear(owner_->pool_);
+    return;
+  }
+  if (d.fin_seen && d.next >= d.fin_offset) {
+    d.state = StreamState::closed;
+    d.pending.clear(owner_->pool_);
+  }
+}
+
+void TcpSession::release_buffers() {
+  if (owner_ == nullptr) return;
+  for (StreamDirection& d : directions_) d.pending.clear(owner_->pool_);
+}
+
+}  // namespace spanwatch::flow::tcp

@@ -1,0 +1,92 @@
+#pragma once
+// Reassembly of one TCP flow (both directions) into in-order byte streams for a StreamConsumer.
+// The engine keeps one TcpSession per flow in a preallocated array; Reassembler::open() binds it to
+// the worker's pool and stats and resets it for reuse. Nothing here allocates: out-of-order bytes go
+// to the Reassembler's SegmentPool.
+//
+// Delivery: bytes in order are handed over as views into the packet's payload (zero copy); bytes
+// ahead of a hole are copied into the pool and handed over from there once the hole is filled or
+// declared lost with gap(n). A hole is declared when the peer ACKs past it, when buffering limits
+// are hit, at RST and at finish(). Overlaps: first data wins (see segment_list.hpp); bytes already
+// delivered are not kept, so overlap_diff_data can only compare against bytes still buffered.
+#include <array>
+#include <cstdint>
+
+#include "core/bytes.hpp"
+#include "core/direction.hpp"
+#include "core/timestamp.hpp"
+#include "decode/decoded_packet.hpp"
+#include "flow/tcp/stream_consumer.hpp"
+#include "flow/tcp/stream_direction.hpp"
+
+namespace spanwatch::flow::tcp {
+
+class Reassembler;
+
+class TcpSession {
+ public:
+  // `dir` is relative to the flow's client. `payload` must be the segment's TCP payload (it is
+  // handed to the consumer as is when in order). Does nothing before Reassembler::open().
+  void on_segment(core::Direction dir, const decode::TcpInfo& tcp, core::Bytes payload, core::Timestamp ts,
+                  StreamConsumer& consumer);
+  // The flow ended: delivers what can be delivered, reports the remaining holes as gaps, then calls
+  // consumer.finish() (also after stop). Returns the buffered chunks to the pool. Idempotent.
+  void finish(StreamConsumer& consumer);
+
+  // The consumer answered stop: later segments are ignored after one check.
+  bool stopped() const { return stopped_; }
+  // Both directions sent a FIN, or a RST was seen.
+  bool closed() const { return reset_ || (directions_[0].fin_seen && directions_[1].fin_seen); }
+  bool finished() const { return finished_; }
+
+  // Introspection for the engine's bookkeeping and for tests.
+  StreamState state(core::Direction dir) const { return directions_[core::index_of(dir)].state; }
+  std::uint64_t next_offset(core::Direction dir) const { return directions_[core::index_of(dir)].next; }
+  std::uint32_t buffered_chunks(core::Direction dir) const {
+    return directions_[core::index_of(dir)].pending.chunk_count();
+  }
+
+ private:
+  friend class Reassembler;
+
+  // Whether a segment overlapped bytes already delivered or held, and held bytes that differ.
+  struct OverlapSeen {
+    bool overlap = false;
+    bool diff_data = false;
+    OverlapSeen& operator|=(const OverlapSeen& other) {
+      overlap |= other.overlap;
+      diff_data |= other.diff_data;
+      return *this;
+    }
+  };
+
+  void handle_syn(StreamDirection& d, const decode::TcpInfo& tcp);
+  void handle_ack(core::Direction acked, std::uint32_t ack, StreamConsumer& consumer);
+  void handle_data(core::Direction dir, std::uint32_t seq, core::Bytes payload, bool fin, StreamConsumer& consumer);
+  // Buffers a segment that starts beyond `next`, or delivers it once it is in order; when buffering
+  // limits are hit, declares the first hole lost instead of dropping data.
+  OverlapSeen buffer_or_declare_hole(core::Direction dir, std::uint64_t begin, core::Bytes bytes,
+                                     StreamConsumer& consumer);
+  // Hands over everything contiguous from `next`: buffered chunks and the given segment's bytes
+  // (which start at `begin` <= next), interleaved in stream order.
+  OverlapSeen drain(core::Direction dir, std::uint64_t begin, core::Bytes bytes, StreamConsumer& consumer);
+  // Declares every remaining hole of a direction lost and delivers what lies beyond (RST, finish).
+  void flush(core::Direction dir, StreamConsumer& consumer);
+
+  void feed(core::Direction dir, core::Bytes bytes, StreamConsumer& consumer);
+  void gap(core::Direction dir, std::uint64_t length, StreamConsumer& consumer);
+  void apply(core::Direction dir, StreamVerdict verdict);
+  void after_advance(StreamDirection& d);
+  void release_buffers();
+
+  bool halted(const StreamDirection& d) const { return stopped_ || d.state != StreamState::open; }
+
+  Reassembler* owner_ = nullptr;
+  std::array<StreamDirection, 2> directions_{};
+  bool stopped_ = false;
+  bool reset_ = false;
+  bool finished_ = false;
+  bool midstream_counted_ = false;
+};
+
+}  // namespace spanwatch::flow::tcp
