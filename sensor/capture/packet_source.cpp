@@ -1,0 +1,123 @@
+#include "capture/packet_source.hpp"
+
+#include <pcap/pcap.h>
+#include <poll.h>
+
+#include <cstdio>
+
+namespace spanwatch::capture {
+namespace {
+
+// What on_packet needs for one dispatch call; lives on dispatch()'s stack.
+struct DispatchContext {
+  PacketSource* source;
+  PacketCallback callback;
+  void* context;
+  int delivered;
+  bool break_issued;  // on_packet called pcap_breakloop for a pending break_loop()
+};
+
+// Adds the growth of a 32-bit counter that may have wrapped since the last read.
+void accumulate(std::uint32_t now, std::uint32_t& last, std::uint64_t& total) {
+  total += static_cast<std::uint32_t>(now - last);
+  last = now;
+}
+
+}  // namespace
+
+void PacketSource::PcapCloser::operator()(::pcap* handle) const { pcap_close(handle); }
+
+PacketSource::PacketSource(Kind kind, std::uint16_t source_index, std::string name)
+    : kind_(kind), source_index_(source_index), name_(std::move(name)) {}
+
+PacketSource::~PacketSource() = default;
+
+void PacketSource::on_packet(unsigned char* user, const ::pcap_pkthdr* header, const unsigned char* bytes) {
+  auto& dispatch = *reinterpret_cast<DispatchContext*>(user);
+  PacketSource& self = *dispatch.source;
+  core::PacketView view;
+  view.ts.seconds = header->ts.tv_sec;
+  view.ts.nanoseconds = static_cast<std::uint32_t>(header->ts.tv_usec) * self.subsecond_scale_;
+  view.caplen = header->caplen;
+  view.wirelen = header->len;
+  view.linktype = self.linktype_;
+  view.source = self.source_index_;
+  view.data = core::Bytes(bytes, header->caplen);
+  ++self.packets_;
+  self.bytes_ += header->caplen;
+  if (header->caplen < header->len) ++self.truncated_;
+  ++dispatch.delivered;
+  dispatch.callback(dispatch.context, view);
+  // pcap_breakloop is issued here, on the dispatching thread and inside libpcap's loop, so its
+  // flag is always consumed by this dispatch and never goes stale (see dispatch()).
+  if (self.stop_requested_.load(std::memory_order_relaxed) && !dispatch.break_issued) {
+    self.stop_requested_.store(false, std::memory_order_relaxed);
+    dispatch.break_issued = true;
+    pcap_breakloop(self.handle_.get());
+  }
+}
+
+DispatchResult PacketSource::dispatch(int max_packets, PacketCallback callback, void* context) {
+  if (stop_requested_.exchange(false)) return {DispatchStatus::stopped, 0};
+  if (max_packets < 1 && kind_ == Kind::offline) max_packets = offline_batch_;
+  DispatchContext state{this, callback, context, 0, false};
+  auto* user = reinterpret_cast<unsigned char*>(&state);
+  int rc = pcap_dispatch(handle_.get(), max_packets, &PacketSource::on_packet, user);
+  if (rc == 0 && kind_ == Kind::live) {
+    // Live handles are non-blocking: on an idle TPACKET_V3 ring a blocking read never times out
+    // (the kernel retires only non-empty blocks), so we wait here, bounded, and read once more.
+    // A signal interrupts poll early; either way a break_loop() made meanwhile is seen here.
+    pollfd readable{live_fd_, POLLIN, 0};
+    ::poll(&readable, 1, poll_timeout_ms_);
+    if (stop_requested_.exchange(false)) return {DispatchStatus::stopped, 0};
+    rc = pcap_dispatch(handle_.get(), max_packets, &PacketSource::on_packet, user);
+  }
+  if (state.break_issued) {
+    // A file read that delivered packets before the break returns their count and leaves
+    // libpcap's flag set; one more call returns PCAP_ERROR_BREAK at once, reading nothing, and
+    // clears it. Live reads always return PCAP_ERROR_BREAK themselves.
+    if (rc >= 0) pcap_dispatch(handle_.get(), 1, &PacketSource::on_packet, user);
+    return {DispatchStatus::stopped, state.delivered};
+  }
+  if (rc > 0) return {DispatchStatus::packets, state.delivered};
+  if (rc == 0) return {kind_ == Kind::offline ? DispatchStatus::end_of_file : DispatchStatus::timeout, 0};
+  if (rc == PCAP_ERROR_BREAK) return {DispatchStatus::stopped, state.delivered};
+  return {DispatchStatus::error, state.delivered};
+}
+
+void PacketSource::break_loop() { stop_requested_.store(true); }
+
+CaptureStats PacketSource::stats() const {
+  CaptureStats out;
+  out.packets = packets_;
+  out.bytes = bytes_;
+  out.truncated = truncated_;
+  if (kind_ == Kind::live) {
+    struct pcap_stat raw {};
+    if (pcap_stats(handle_.get(), &raw) == 0) {
+      accumulate(raw.ps_recv, last_recv_, kernel_packets_);
+      accumulate(raw.ps_drop, last_drop_, kernel_drops_);
+      accumulate(raw.ps_ifdrop, last_ifdrop_, kernel_ifdrops_);
+    }
+  }
+  out.kernel_packets = kernel_packets_;
+  out.kernel_drops = kernel_drops_;
+  out.kernel_ifdrops = kernel_ifdrops_;
+  return out;
+}
+
+int PacketSource::snaplen() const { return pcap_snapshot(handle_.get()); }
+
+int PacketSource::selectable_fd() const { return live_fd_; }
+
+std::uint64_t PacketSource::file_size() const { return file_size_; }
+
+std::uint64_t PacketSource::file_position() const {
+  if (kind_ != Kind::offline) return 0;
+  const long position = std::ftell(pcap_file(handle_.get()));
+  return position < 0 ? 0 : static_cast<std::uint64_t>(position);
+}
+
+std::string_view PacketSource::last_error() const { return pcap_geterr(handle_.get()); }
+
+}  // namespace spanwatch::capture
