@@ -1,0 +1,147 @@
+// spanwatch: command line, configuration, then the run. Errors a user can fix (flags, files,
+// configuration) print one line and exit 2; failures while running exit 1.
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "capture/capture_error.hpp"
+#include "config/config_error.hpp"
+#include "config/option_table.hpp"
+#include "daemon/command_line.hpp"
+#include "daemon/run.hpp"
+#include "daemon/sensor_config.hpp"
+
+#ifndef SPANWATCH_VERSION
+#define SPANWATCH_VERSION "unknown"
+#endif
+
+namespace {
+
+using namespace spanwatch;
+
+constexpr const char* default_config_file = "/etc/spanwatch/spanwatch.yaml";
+constexpr int exit_usage = 2;
+
+void on_stop_signal(int) { daemon::stop_requested = true; }
+
+void install_signal_handlers() {
+  struct sigaction action {};
+  action.sa_handler = on_stop_signal;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+}
+
+void set_log_level(daemon::LogLevel configured, int verbosity) {
+  int level = static_cast<int>(configured) + verbosity;  // error=0 .. debug=3
+  if (level < 0) level = 0;
+  if (level > 3) level = 3;
+  static constexpr spdlog::level::level_enum levels[] = {spdlog::level::err, spdlog::level::warn,
+                                                         spdlog::level::info, spdlog::level::debug};
+  spdlog::set_level(levels[level]);
+}
+
+void print_summary(const daemon::RunSummary& s) {
+  std::printf("spanwatch %s: %.2f s\n", SPANWATCH_VERSION, s.seconds);
+  std::printf("  packets   %llu (%.1f MB)\n", static_cast<unsigned long long>(s.packets),
+              static_cast<double>(s.bytes) / 1e6);
+  std::printf("  flows     %llu\n", static_cast<unsigned long long>(s.flows));
+  std::printf("  malformed %llu packets, %llu anomaly records\n", static_cast<unsigned long long>(s.malformed),
+              static_cast<unsigned long long>(s.anomalies));
+  std::printf("  alerts    %llu\n", static_cast<unsigned long long>(s.alerts));
+  std::printf("  drops     %llu kernel, %llu interface\n", static_cast<unsigned long long>(s.kernel_drops),
+              static_cast<unsigned long long>(s.kernel_ifdrops));
+  if (!s.eve_path.empty())
+    std::printf("  eve.json  %s (%llu records%s)\n", s.eve_path.c_str(), static_cast<unsigned long long>(s.eve_lines),
+                s.eve_dropped ? ", some LOST: see the log" : "");
+}
+
+int run_main(const std::vector<std::string>& args) {
+  daemon::CommandLine cl;
+  try {
+    cl = daemon::parse_command_line(args);
+  } catch (const daemon::UsageError& e) {
+    std::fprintf(stderr, "spanwatch: %s\n", e.what());
+    return exit_usage;
+  }
+  if (cl.show_help) {
+    std::fputs(daemon::usage_text().c_str(), stdout);
+    return 0;
+  }
+  if (cl.show_version) {
+    std::printf("spanwatch %s\n", SPANWATCH_VERSION);
+    return 0;
+  }
+
+  daemon::SensorConfig config;
+  config::OptionTable table;
+  daemon::bind_options(table, config);
+  try {
+    if (cl.config_file) {
+      if (!std::filesystem::exists(*cl.config_file)) {
+        std::fprintf(stderr, "spanwatch: configuration file %s does not exist\n", cl.config_file->c_str());
+        return exit_usage;
+      }
+      table.load_file(*cl.config_file);
+    } else if (std::filesystem::exists(default_config_file)) {
+      table.load_file(default_config_file);
+    }
+    for (const auto& [key, value] : cl.overrides) table.set(key, value);
+    if (cl.log_dir) table.set("outputs.log_dir", *cl.log_dir);
+    if (cl.rules_dir) table.set("rules.dir", *cl.rules_dir);
+  } catch (const config::ConfigError& e) {
+    std::fprintf(stderr, "spanwatch: %s\n", e.what());
+    return exit_usage;
+  }
+  if (cl.bpf) config.live.bpf = *cl.bpf;
+  set_log_level(config.log_level, cl.verbosity);
+
+  if (cl.dump_config) {
+    std::fputs(table.dump().c_str(), stdout);
+    return 0;
+  }
+  if (cl.check_config) {
+    std::printf("configuration OK\n");
+    return 0;
+  }
+
+  daemon::RunRequest request;
+  request.pcap_files = cl.pcap_files;
+  request.interfaces = cl.interfaces.empty() && cl.pcap_files.empty() ? config.interfaces : cl.interfaces;
+  for (const auto& file : request.pcap_files) {
+    if (!std::filesystem::is_regular_file(file)) {
+      std::fprintf(stderr, "spanwatch: cannot read capture file %s: no such file\n", file.c_str());
+      return exit_usage;
+    }
+  }
+  request.show_progress = isatty(STDERR_FILENO) && cl.verbosity >= 0;
+
+  install_signal_handlers();
+  try {
+    const daemon::RunSummary summary = daemon::run(config, request);
+    if (cl.verbosity >= 0) print_summary(summary);
+  } catch (const capture::CaptureError& e) {
+    std::fprintf(stderr, "spanwatch: %s\n", e.what());
+    return request.pcap_files.empty() ? 1 : exit_usage;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "spanwatch: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  spdlog::set_default_logger(spdlog::stderr_color_mt("spanwatch"));
+  spdlog::set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ %v");
+  return run_main(std::vector<std::string>(argv + 1, argv + argc));
+}

@@ -1,0 +1,68 @@
+#include "daemon/sensor_config.hpp"
+
+namespace spanwatch::daemon {
+
+void bind_options(config::OptionTable& t, SensorConfig& c) {
+  t.describe_section("sensor", "Who this sensor is.");
+  t.add_string("sensor.name", &c.sensor_name, "Name written as `host` in every EVE record (empty: omitted)");
+
+  t.describe_section("capture", "Live capture through libpcap (TPACKET_V3 ring on Linux).");
+  t.add_string_list("capture.interfaces", &c.interfaces, "Interfaces to capture on when no -r/-i is given");
+  t.add_integer("capture.snaplen", &c.live.snaplen, "Bytes kept per packet", 64, 262144);
+  t.add_integer("capture.buffer_size_mib", &c.live.buffer_size_mib, "Kernel ring size per interface, MiB", 1, 4096);
+  t.add_bool("capture.promiscuous", &c.live.promiscuous, "Put interfaces in promiscuous mode");
+  t.add_integer("capture.timeout_ms", &c.live.timeout_ms, "Longest wait for a ring block to fill, ms", 1, 10000);
+  t.add_string("capture.bpf", &c.live.bpf,
+               "BPF filter for live and offline capture (VLAN traffic needs '... or (vlan and ...)')");
+
+  auto& d = c.engine.decode;
+  t.describe_section("decode", "Link, IP and transport decoding.");
+  t.add_integer("decode.max_vlan_layers", &d.max_vlan_layers, "More 802.1Q/QinQ tags than this is an anomaly",
+                std::uint8_t{1}, std::uint8_t{8});
+  t.describe_section("decode.defrag", "IPv4 and IPv6 reassembly; storage is allocated at start-up.");
+  t.add_integer("decode.defrag.max_trackers", &d.defrag.max_trackers, "Datagrams reassembled at once", 1u, 1u << 24);
+  t.add_integer("decode.defrag.max_fragments", &d.defrag.max_fragments_per_datagram, "Fragments kept per datagram",
+                1u, 8192u);
+  t.add_size("decode.defrag.memcap", &d.defrag.memcap_bytes, "Fragment storage", 64 * 1024);
+  t.add_duration("decode.defrag.timeout", &d.defrag.timeout_seconds, "Incomplete datagrams are dropped after", 1u);
+
+  auto& f = c.engine.flow;
+  t.describe_section("flow", "The flow table; all of it is allocated at start-up.");
+  t.add_size("flow.memcap", &f.memcap_bytes, "Memory for flow records and their index", 1u << 16);
+  t.add_integer("flow.max_flows", &f.max_flows, "Number of flow records (0: as many as flow.memcap allows)");
+  t.add_bool("flow.evict_when_full", &f.evict_when_full,
+             "A full table ends the flow closest to expiry (true) or refuses the new flow (false)");
+  t.add_integer("flow.hash_seed", &f.hash_seed, "Bucket hash seed (0: random per run)");
+  t.describe_section("flow.timeouts", "Seconds of capture time without a packet before a flow ends.");
+  t.add_duration("flow.timeouts.tcp_new", &f.timeouts.tcp_new, "TCP before the handshake completes", 1u);
+  t.add_duration("flow.timeouts.tcp_established", &f.timeouts.tcp_established, "Established TCP", 1u);
+  t.add_duration("flow.timeouts.tcp_closed", &f.timeouts.tcp_closed, "TCP after FIN or RST", 1u);
+  t.add_duration("flow.timeouts.udp", &f.timeouts.udp, "UDP", 1u);
+  t.add_duration("flow.timeouts.other", &f.timeouts.other, "ICMP and other IP protocols", 1u);
+
+  auto& s = c.engine.stream;
+  t.describe_section("stream", "TCP reassembly.");
+  t.add_size("stream.memcap", &s.memcap_bytes, "Out-of-order segment storage, allocated at start-up", 1u << 16);
+  t.add_size("stream.max_buffered_per_direction", &s.max_buffered_per_direction,
+             "Out-of-order bytes one direction of one flow may hold", 4096);
+  t.add_size("stream.depth", &s.depth, "Bytes per direction handed to protocol parsers (0: unlimited)");
+  t.add_size("stream.segment_chunk_size", &s.segment_chunk_bytes, "Size of one storage chunk", 64, 65535);
+
+  t.describe_section("outputs", "Where records go.");
+  t.add_string("outputs.log_dir", &c.log_dir, "Folder for eve.json (-l overrides)");
+  t.add_bool("outputs.eve.enabled", &c.eve_enabled, "Write EVE JSON records");
+  t.add_string("outputs.eve.filename", &c.eve_filename, "EVE file name inside outputs.log_dir");
+  t.add_bool("outputs.eve.anomaly", &c.engine.anomaly_records, "Write an anomaly record per malformed packet");
+  t.add_duration("outputs.stats.interval", &c.stats_interval_seconds,
+                 "Seconds between stats records (0: only at exit)");
+
+  t.describe_section("rules", "Detection rules.");
+  t.add_string("rules.dir", &c.rules_dir, "Folder of rule files (--rules overrides)");
+
+  t.describe_section("logging", "The sensor's own log on stderr / the journal.");
+  t.add_enum("logging.level", &c.log_level, "Least severe message shown (-v and -q shift it)",
+             {{"error", LogLevel::error}, {"warning", LogLevel::warning}, {"info", LogLevel::info},
+              {"debug", LogLevel::debug}});
+}
+
+}  // namespace spanwatch::daemon

@@ -1,0 +1,32 @@
+#pragma once
+// Every option of the sensor, gathered from each layer's own Options struct (their defaults are the
+// defaults), and the one table that binds them to spanwatch.yaml paths.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "capture/capture_options.hpp"
+#include "config/option_table.hpp"
+#include "engine/engine_options.hpp"
+
+namespace spanwatch::daemon {
+
+enum class LogLevel { error, warning, info, debug };
+
+struct SensorConfig {
+  std::string sensor_name;  // EVE `host`
+  std::vector<std::string> interfaces;
+  capture::LiveOptions live;
+  engine::EngineOptions engine;
+  std::string log_dir = "/var/log/spanwatch";
+  bool eve_enabled = true;
+  std::string eve_filename = "eve.json";
+  std::uint32_t stats_interval_seconds = 60;  // 0: only at exit
+  std::string rules_dir = "/etc/spanwatch/rules";
+  LogLevel log_level = LogLevel::info;
+};
+
+// Registers every field of `config` in `table` (both must outlive each other's use).
+void bind_options(config::OptionTable& table, SensorConfig& config);
+
+}  // namespace spanwatch::daemon

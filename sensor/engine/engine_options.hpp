@@ -1,0 +1,25 @@
+#pragma once
+// Everything one packet worker needs to be told, gathered from each layer's own options.
+#include <cstddef>
+#include <cstdint>
+
+#include "decode/decode_options.hpp"
+#include "flow/flow_table_options.hpp"
+#include "flow/tcp/reassembly_options.hpp"
+
+namespace spanwatch::engine {
+
+struct EngineOptions {
+  decode::DecodeOptions decode;
+  flow::FlowTableOptions flow;
+  // Reassembly hands the application layer at most 1 MiB per direction (Suricata's default
+  // stream.reassembly.depth); protocol dissectors stop far earlier on their own.
+  flow::tcp::ReassemblyOptions stream = [] {
+    flow::tcp::ReassemblyOptions options;
+    options.depth = 1u << 20;
+    return options;
+  }();
+  bool anomaly_records = true;  // write an EVE anomaly record per malformed packet / stream anomaly
+};
+
+}  // namespace spanwatch::engine

@@ -1,0 +1,74 @@
+#pragma once
+// One worker's packet loop: decode -> flow -> TCP reassembly -> application layer, run to completion
+// for each packet inside the capture callback (the packet's bytes are valid only until it returns).
+// A worker owns all of its state; nothing here is shared with another thread.
+#include <cstdint>
+
+#include "alert/eve_file.hpp"
+#include "alert/eve_writer.hpp"
+#include "alert/stats_snapshot.hpp"
+#include "core/packet_view.hpp"
+#include "decode/decoded_packet.hpp"
+#include "decode/decoder.hpp"
+#include "engine/dissector_slot.hpp"
+#include "engine/engine_options.hpp"
+#include "engine/flow_state_pool.hpp"
+#include "flow/flow_table.hpp"
+#include "flow/tcp/reassembler.hpp"
+
+namespace spanwatch::engine {
+
+struct WorkerStats {
+  std::uint64_t packets = 0;
+  std::uint64_t bytes = 0;  // captured bytes
+  std::uint64_t malformed = 0;
+  std::uint64_t anomaly_records = 0;
+  std::uint64_t no_stream_state = 0;  // TCP flows that found the cold-state pool empty
+  core::Timestamp first_packet;
+  core::Timestamp last_packet;
+};
+
+class Worker final : private flow::FlowEndHandler {
+ public:
+  Worker(const EngineOptions& options, alert::EveWriter& eve, alert::EveFile& eve_file);
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+
+  void on_packet(const core::PacketView& packet);
+  // For capture::PacketSource::dispatch: context is the Worker.
+  static void packet_callback(void* context, const core::PacketView& packet) {
+    static_cast<Worker*>(context)->on_packet(packet);
+  }
+
+  // End of input: ends every flow (flushing reassembly) so nothing buffered is left unseen.
+  void finish();
+
+  // Adds this worker's counters to `snapshot` under Suricata's stats paths.
+  void collect_stats(alert::StatsSnapshot& snapshot) const;
+
+  const WorkerStats& stats() const { return stats_; }
+  const decode::DecodeStats& decode_stats() const { return decoder_.stats(); }
+  const flow::FlowStats& flow_stats() const { return flows_.stats(); }
+  flow::tcp::ReassemblyStats stream_stats() const { return reassembler_.stats(); }
+  const AppLayerStats& app_layer_stats() const { return app_layer_; }
+
+ private:
+  void flow_ended(flow::Flow& flow, flow::FlowEndReason why) override;
+  void on_tcp(flow::Flow& flow, core::Direction direction, const decode::DecodedPacket& packet);
+  void write_anomaly(const flow::Flow* flow, std::string_view type, std::string_view event);
+  void fill_header(const flow::Flow& flow, alert::FlowHeader& header, char (&community_id)[32]) const;
+
+  EngineOptions options_;
+  alert::EveWriter& eve_;
+  alert::EveFile& eve_file_;
+  decode::Decoder decoder_;
+  flow::tcp::Reassembler reassembler_;
+  flow::FlowTable flows_;
+  FlowStatePool states_;  // sized after the flow table: one entry per flow it can hold
+  decode::DecodedPacket decoded_;
+  core::Timestamp now_;
+  AppLayerStats app_layer_;
+  WorkerStats stats_;
+};
+
+}  // namespace spanwatch::engine

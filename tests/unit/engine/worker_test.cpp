@@ -1,0 +1,58 @@
+#include <catch2/catch.hpp>
+
+#include "engine/worker.hpp"
+#include "support/packet_builder.hpp"
+
+using namespace spanwatch;
+using namespace spanwatch::testing;
+
+namespace {
+
+void feed(engine::Worker& worker, const Frame& f, std::int64_t second, std::uint32_t micros) {
+  core::PacketView view;
+  view.ts = core::Timestamp::from_micros(second, micros);
+  view.caplen = view.wirelen = static_cast<std::uint32_t>(f.size());
+  view.linktype = 1;
+  view.data = {f.data(), f.size()};
+  worker.on_packet(view);
+}
+
+}  // namespace
+
+TEST_CASE("A flow's reassembled bytes reach the application layer once, in order, both ways") {
+  engine::EngineOptions options;
+  options.flow.max_flows = 64;
+  options.stream.memcap_bytes = 1u << 20;
+  alert::EveFile eve_file;
+  alert::EveWriter eve;
+  engine::Worker worker(options, eve, eve_file);
+  const Address c = Address::v4(192, 168, 1, 10), s = Address::v4(192, 168, 1, 20);
+  feed(worker, tcp_frame(c, s, {40000, 21, 100, 0, tcp_flags::syn, 65535, {}, {}}), 10, 0);
+  feed(worker, tcp_frame(s, c, {21, 40000, 900, 101, tcp_flags::syn | tcp_flags::ack, 65535, {}, {}}), 10, 1);
+  feed(worker, tcp_frame(s, c, {21, 40000, 901, 101, tcp_flags::ack, 65535, {}, bytes_of("220 hi\r\n")}), 10, 2);
+  feed(worker, tcp_frame(c, s, {40000, 21, 101, 909, tcp_flags::ack, 65535, {}, bytes_of("USER x\r\n")}), 10, 3);
+  worker.finish();
+  CHECK(worker.app_layer_stats().bytes[0] == 8);
+  CHECK(worker.app_layer_stats().bytes[1] == 8);
+  CHECK(worker.app_layer_stats().flows_finished == 1);
+  CHECK(worker.flow_stats().total == 1);
+}
+
+TEST_CASE("Flows that end by timeout give their reassembly state back") {
+  engine::EngineOptions options;
+  options.flow.max_flows = 8;
+  options.flow.timeouts.tcp_new = 30;
+  options.stream.memcap_bytes = 1u << 20;
+  alert::EveFile eve_file;
+  alert::EveWriter eve;
+  engine::Worker worker(options, eve, eve_file);
+  const Address c = Address::v4(10, 1, 1, 1), s = Address::v4(10, 1, 1, 2);
+  // Far more flows than the table holds, each a lone SYN, spread over time so most time out.
+  for (std::uint16_t i = 0; i < 200; ++i)
+    feed(worker, tcp_frame(c, s, {static_cast<std::uint16_t>(1000 + i), 80, 1, 0, tcp_flags::syn, 1, {}, {}}),
+         100 + i * 5, 0);
+  CHECK(worker.stats().no_stream_state == 0);
+  CHECK(worker.flow_stats().total == 200);
+  CHECK(worker.flow_stats().active <= 8);
+  CHECK(worker.stream_stats().active_sessions == worker.flow_stats().active);
+}
