@@ -16,6 +16,17 @@ struct ReassemblyOptions {
   // Size of one pool chunk: a full-sized segment fits one chunk; larger segments span several.
   // Clamped to [64, 65535].
   std::size_t segment_chunk_bytes = 2048;
+  // A hole the peer has ACKed (the ACK was captured before the data, as span ports often do) waits
+  // for its late data; it is declared lost on evidence the data is not coming (see README). This is
+  // the last resort: after this many segments of the hole's direction that arrive without moving
+  // delivery on, the hole is declared lost (ack_unseen_wait_exceeded). 0 = wait for other evidence.
+  std::uint32_t ack_unseen_wait_segments = 16;
+  // Receive window assumed when it is not known exactly: the receiver was never seen, or the
+  // handshake was not captured so the window scale is unknown (midstream). Bounds RSTs and ACKs.
+  std::uint64_t unknown_window_bytes = 1024 * 1024;
+  // A segment starting more than this beyond a direction's delivery point is ignored
+  // (segment_out_of_window). Default: the largest window TCP can advertise (65535 << 14).
+  std::uint64_t max_ahead_bytes = std::uint64_t{65535} << 14;
 };
 
 }  // namespace spanwatch::flow::tcp

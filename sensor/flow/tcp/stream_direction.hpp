@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "flow/tcp/segment_list.hpp"
+#include "flow/tcp/sequence_window.hpp"
 
 namespace spanwatch::flow::tcp {
 
@@ -22,8 +23,12 @@ struct StreamDirection {
   std::uint64_t passed_begin = 0;  // last range passed over without delivery (skip or gap), so that
   std::uint64_t passed_end = 0;    //   late segments inside it are not counted as overlaps
   std::uint64_t fin_offset = 0;    // valid when fin_seen
+  std::uint64_t acked = 0;         // highest offset the peer ACKed: bytes in [next, acked) not yet captured
+                                   //   are holes marked by the ACK, waiting for late data
+  std::uint32_t unfilled_segments = 0;  // segments of this direction since a marked hole last saw progress
   std::uint32_t base_seq = 0;      // sequence number of offset 0
   SegmentList pending;             // out-of-order bytes beyond `next`
+  SequenceWindow wire;             // raw sequence numbers and window, for validating RSTs and ACKs
   StreamState state = StreamState::unseen;
   bool syn_seen = false;
   bool fin_seen = false;
@@ -34,6 +39,8 @@ struct StreamDirection {
     const std::uint32_t reference_seq = base_seq + static_cast<std::uint32_t>(reference);
     return static_cast<std::int64_t>(reference) + static_cast<std::int32_t>(seq - reference_seq);
   }
+  // The peer ACKed bytes at or after `next` that were not delivered: late data may still come.
+  bool has_acked_hole() const { return acked > next; }
   void start(std::uint32_t first_seq) {
     base_seq = first_seq;
     state = StreamState::open;

@@ -34,26 +34,61 @@ void TcpSession::on_segment(Direction dir, const decode::TcpInfo& tcp, Bytes pay
   ReassemblyStats& stats = owner_->stats_;
   if (tcp.has(tcp_flag::urg)) ++stats.urg;
   if (tcp.has(tcp_flag::rst)) {
-    ++stats.rst;
-    // What arrived before the reset is still delivered, holes reported; nothing after it is.
-    flush(Direction::to_server, consumer);
-    flush(Direction::to_client, consumer);
-    reset_ = true;
-    for (StreamDirection& d : directions_) {
-      if (d.state == StreamState::open) d.state = StreamState::closed;
-    }
-    release_buffers();
+    handle_rst(dir, tcp, consumer);
     return;
   }
   StreamDirection& d = directions_[core::index_of(dir)];
+  StreamDirection& peer = directions_[core::index_of(core::opposite(dir))];
   if (tcp.has(tcp_flag::syn)) handle_syn(d, tcp);
-  // The ACK speaks about the other direction's bytes, sent before this segment: handle it first.
-  if (tcp.has(tcp_flag::ack)) handle_ack(core::opposite(dir), tcp.ack, consumer);
-  const bool fin = tcp.has(tcp_flag::fin);
-  if (stopped_ || (payload.empty() && !fin)) return;
   // A SYN occupies one sequence number; its payload (TCP fast open) starts after it.
   const std::uint32_t data_seq = tcp.seq + (tcp.has(tcp_flag::syn) ? 1u : 0u);
-  handle_data(dir, data_seq, payload, fin, consumer);
+  if (beyond_reach(d, data_seq)) {
+    ++stats.segment_out_of_window;
+    return;
+  }
+  // Only a segment inside the receiver's window may move what RSTs and ACKs are checked against.
+  const std::uint64_t peer_window = receive_window(peer.wire, d.wire, owner_->options_.unknown_window_bytes);
+  const bool trusted = seq_in_window(d.wire, tcp.seq, peer_window);
+  if (trusted) {
+    d.wire.note_sent(tcp, payload.size());
+    // The ACK speaks about the other direction's bytes, sent before this segment: handle it first.
+    if (tcp.has(tcp_flag::ack)) handle_ack(core::opposite(dir), tcp.ack);
+    // Anything this direction sends at or past the ACKed point was sent after the ACKed bytes; on
+    // one capture path those would have come first, so they are lost.
+    const bool after_acked = d.offset_of(data_seq) >= static_cast<std::int64_t>(d.acked);
+    if (d.state == StreamState::open && d.has_acked_hole() && after_acked) declare_acked_holes(dir, consumer);
+  }
+  const std::uint64_t next_before = d.next;
+  const bool fin = tcp.has(tcp_flag::fin);
+  if (!stopped_ && (!payload.empty() || fin)) handle_data(dir, data_seq, payload, fin, consumer);
+  wait_for_acked_data(dir, d.next != next_before, consumer);
+}
+
+void TcpSession::handle_rst(Direction dir, const decode::TcpInfo& tcp, StreamConsumer& consumer) {
+  ReassemblyStats& stats = owner_->stats_;
+  ++stats.rst;
+  const StreamDirection& sender = directions_[core::index_of(dir)];
+  const StreamDirection& receiver = directions_[core::index_of(core::opposite(dir))];
+  const std::uint64_t window = receive_window(receiver.wire, sender.wire, owner_->options_.unknown_window_bytes);
+  if (!rst_in_window(sender.wire, receiver.wire, tcp, window)) {
+    ++stats.rst_invalid;  // a forged RST must not blind the sensor to the rest of the flow
+    return;
+  }
+  // What arrived before the reset is still delivered, holes reported; nothing after it is.
+  flush(Direction::to_server, consumer);
+  flush(Direction::to_client, consumer);
+  reset_ = true;
+  for (StreamDirection& d : directions_) {
+    if (d.state == StreamState::open) d.state = StreamState::closed;
+  }
+  release_buffers();
+}
+
+bool TcpSession::beyond_reach(const StreamDirection& d, std::uint32_t seq) const {
+  if (d.state == StreamState::unseen) return false;
+  const std::int64_t begin = d.offset_of(seq);
+  return begin > static_cast<std::int64_t>(d.next) &&
+         static_cast<std::uint64_t>(begin) - d.next > owner_->options_.max_ahead_bytes;
 }
 
 void TcpSession::handle_syn(StreamDirection& d, const decode::TcpInfo& tcp) {
@@ -64,26 +99,53 @@ void TcpSession::handle_syn(StreamDirection& d, const decode::TcpInfo& tcp) {
                          d.pending.empty();
   if (d.state != StreamState::unseen && !untouched) return;
   d.start(tcp.seq + 1);
+  d.acked = 0;
+  d.unfilled_segments = 0;
   d.syn_seen = true;
 }
 
-void TcpSession::handle_ack(Direction acked, std::uint32_t ack, StreamConsumer& consumer) {
+void TcpSession::handle_ack(Direction acked, std::uint32_t ack) {
   StreamDirection& d = directions_[core::index_of(acked)];
+  const StreamDirection& receiver = directions_[core::index_of(core::opposite(acked))];
+  const std::uint64_t window = receive_window(receiver.wire, d.wire, owner_->options_.unknown_window_bytes);
+  if (!ack_in_window(d.wire, ack, window)) {
+    ++owner_->stats_.ack_out_of_window;  // a forged ACK far ahead would otherwise mark a huge hole
+    return;
+  }
+  d.wire.note_acked(ack);
   if (halted(d)) return;
   const std::int64_t acked_offset = d.offset_of(ack);
   if (acked_offset <= static_cast<std::int64_t>(d.next)) return;
-  // The receiver has every byte below `target`: what we lack there, the capture lost.
+  // The receiver has every byte below the ACK. What we lack there is only marked: on a span port
+  // the ACK is often captured before the data, which is then still delivered when it comes.
   std::uint64_t target = static_cast<std::uint64_t>(acked_offset);
   if (d.fin_seen) target = std::min(target, d.fin_offset);  // the FIN itself occupies one number
+  d.acked = std::max(d.acked, target);
+}
+
+void TcpSession::declare_acked_holes(Direction dir, StreamConsumer& consumer) {
+  StreamDirection& d = directions_[core::index_of(dir)];
   const SegmentPool& pool = owner_->pool_;
   while (true) {
-    drain(acked, d.next, {}, consumer);
-    if (halted(d) || d.next >= target) return;
+    drain(dir, d.next, {}, consumer);
+    if (halted(d) || d.next >= d.acked) break;
     const std::uint32_t head = d.pending.head();
-    const std::uint64_t hole_end = head == SegmentPool::none ? target : std::min(target, pool.chunk(head).offset);
-    ++owner_->stats_.ack_unseen_data;
-    gap(acked, hole_end - d.next, consumer);
+    const std::uint64_t hole_end = head == SegmentPool::none ? d.acked : std::min(d.acked, pool.chunk(head).offset);
+    gap(dir, hole_end - d.next, consumer);
   }
+  d.unfilled_segments = 0;
+}
+
+void TcpSession::wait_for_acked_data(Direction dir, bool progressed, StreamConsumer& consumer) {
+  StreamDirection& d = directions_[core::index_of(dir)];
+  if (halted(d) || !d.has_acked_hole() || progressed) {
+    d.unfilled_segments = 0;
+    return;
+  }
+  const std::uint32_t limit = owner_->options_.ack_unseen_wait_segments;
+  if (limit == 0 || ++d.unfilled_segments < limit) return;
+  ++owner_->stats_.ack_unseen_wait_exceeded;
+  declare_acked_holes(dir, consumer);
 }
 
 void TcpSession::handle_data(Direction dir, std::uint32_t seq, Bytes payload, bool fin, StreamConsumer& consumer) {
@@ -105,6 +167,7 @@ void TcpSession::handle_data(Direction dir, std::uint32_t seq, Bytes payload, bo
   if (fin && !d.fin_seen && signed_end >= 0) {
     d.fin_seen = true;
     d.fin_offset = static_cast<std::uint64_t>(signed_end);
+    d.acked = std::min(d.acked, d.fin_offset);
     after_advance(d);
   }
   if (halted(d) || signed_end <= 0) return;
@@ -202,10 +265,12 @@ void TcpSession::flush(Direction dir, StreamConsumer& consumer) {
     drain(dir, d.next, {}, consumer);
     if (halted(d)) return;
     std::uint64_t hole_end = 0;
+    // The FIN, or else the peer's ACK, tells how long the stream was.
+    const std::uint64_t tail = std::max(d.acked, d.fin_seen ? d.fin_offset : 0);
     if (const std::uint32_t head = d.pending.head(); head != SegmentPool::none) {
       hole_end = pool.chunk(head).offset;
-    } else if (d.fin_seen && d.next < d.fin_offset) {
-      hole_end = d.fin_offset;  // the FIN tells how long the stream was
+    } else if (d.next < tail) {
+      hole_end = tail;
     } else {
       return;
     }
@@ -242,6 +307,7 @@ void TcpSession::feed(Direction dir, Bytes bytes, StreamConsumer& consumer) {
 void TcpSession::gap(Direction dir, std::uint64_t length, StreamConsumer& consumer) {
   StreamDirection& d = directions_[core::index_of(dir)];
   ++owner_->stats_.reassembly_gap;
+  if (d.next < d.acked) ++owner_->stats_.ack_unseen_data;  // the receiver had bytes the capture lost
   const StreamVerdict verdict = consumer.gap(dir, length);
   d.passed_begin = d.next;
   d.next = saturating_add(d.next, length);

@@ -6,9 +6,13 @@
 //
 // Delivery: bytes in order are handed over as views into the packet's payload (zero copy); bytes
 // ahead of a hole are copied into the pool and handed over from there once the hole is filled or
-// declared lost with gap(n). A hole is declared when the peer ACKs past it, when buffering limits
-// are hit, at RST and at finish(). Overlaps: first data wins (see segment_list.hpp); bytes already
-// delivered are not kept, so overlap_diff_data can only compare against bytes still buffered.
+// declared lost with gap(n). An ACK past a hole only marks it (the ACK is often captured before the
+// data); the hole is declared lost on evidence the data is not coming: the same direction sends
+// something at or past the ACKed point, ack_unseen_wait_segments segments without progress, buffering
+// limits, RST or finish(). RSTs, ACKs and far-ahead segments are checked against the receiver's
+// window (sequence_window.hpp) so forged ones cannot end or skew the session. Overlaps: first data
+// wins (see segment_list.hpp); bytes already delivered are not kept, so overlap_diff_data can only
+// compare against bytes still buffered.
 #include <array>
 #include <cstdint>
 
@@ -61,7 +65,17 @@ class TcpSession {
   };
 
   void handle_syn(StreamDirection& d, const decode::TcpInfo& tcp);
-  void handle_ack(core::Direction acked, std::uint32_t ack, StreamConsumer& consumer);
+  // A RST inside the receiver's window ends the session; others are counted and ignored.
+  void handle_rst(core::Direction dir, const decode::TcpInfo& tcp, StreamConsumer& consumer);
+  // Whether a segment starting at `seq` lies more than max_ahead_bytes beyond delivery.
+  bool beyond_reach(const StreamDirection& d, std::uint32_t seq) const;
+  // Marks the bytes below an in-window ACK as received by the peer (acked); declares nothing.
+  void handle_ack(core::Direction acked, std::uint32_t ack);
+  // Declares the marked holes up to `acked` lost, delivering the buffered bytes between them.
+  void declare_acked_holes(core::Direction dir, StreamConsumer& consumer);
+  // Counts segments of a direction with a marked hole that brought no progress; declares the holes
+  // when ack_unseen_wait_segments is reached.
+  void wait_for_acked_data(core::Direction dir, bool progressed, StreamConsumer& consumer);
   void handle_data(core::Direction dir, std::uint32_t seq, core::Bytes payload, bool fin, StreamConsumer& consumer);
   // Buffers a segment that starts beyond `next`, or delivers it once it is in order; when buffering
   // limits are hit, declares the first hole lost instead of dropping data.
@@ -70,7 +84,8 @@ class TcpSession {
   // Hands over everything contiguous from `next`: buffered chunks and the given segment's bytes
   // (which start at `begin` <= next), interleaved in stream order.
   OverlapSeen drain(core::Direction dir, std::uint64_t begin, core::Bytes bytes, StreamConsumer& consumer);
-  // Declares every remaining hole of a direction lost and delivers what lies beyond (RST, finish).
+  // Declares every remaining hole of a direction lost, up to its FIN or the peer's ACK, and delivers
+  // what lies beyond (RST, finish).
   void flush(core::Direction dir, StreamConsumer& consumer);
 
   void feed(core::Direction dir, core::Bytes bytes, StreamConsumer& consumer);

@@ -13,43 +13,6 @@ namespace {
 constexpr std::uint32_t client_isn = 0xfffff000u;  // long streams also cross the wrap
 constexpr std::uint32_t server_isn = 77;
 
-// Checks every delivered byte against the stream that was sent, at the position gaps and feeds
-// add up to; counts what a consumer could otherwise only guess.
-class CheckingConsumer : public StreamConsumer {
- public:
-  explicit CheckingConsumer(std::string sent) : sent_(std::move(sent)) {}
-  StreamVerdict feed(Direction dir, spanwatch::core::Bytes bytes) override {
-    if (dir == to_server) {
-      const auto text = spanwatch::core::as_chars(bytes);
-      if (position_ + text.size() > sent_.size() || sent_.compare(position_, text.size(), text) != 0) ++mismatches;
-      position_ += text.size();
-      delivered += text.size();
-    }
-    return StreamVerdict::more();
-  }
-  StreamVerdict gap(Direction dir, std::uint64_t length) override {
-    if (dir == to_server) {
-      position_ += length;
-      lost += length;
-    }
-    return StreamVerdict::more();
-  }
-  void finish() override { ++finish_calls; }
-
-  std::uint64_t delivered = 0, lost = 0;
-  int mismatches = 0, finish_calls = 0;
-
- private:
-  std::string sent_;
-  std::size_t position_ = 0;
-};
-
-std::string pattern(std::size_t n, unsigned seed) {
-  std::string s(n, '\0');
-  for (std::size_t i = 0; i < n; ++i) s[i] = static_cast<char>('a' + (i * 7 + seed + i / 26) % 26);
-  return s;
-}
-
 WireSegment client_at(std::uint32_t offset, std::string_view text) {
   return make_segment(to_server, client_isn + 1 + offset, 0, flag::psh, text);
 }

@@ -5,6 +5,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/bytes.hpp"
@@ -32,8 +33,10 @@ struct WireSegment {
   core::Bytes payload() const { return core::Bytes(bytes).subspan(header_length); }
 };
 
+// `options` are raw TCP option bytes (see window_scale_option).
 inline WireSegment make_segment(Direction dir, std::uint32_t seq, std::uint32_t ack, std::uint8_t flags,
-                                std::string_view payload = {}) {
+                                std::string_view payload = {}, std::uint16_t window = 65535,
+                                testing::Frame options = {}) {
   const auto client = testing::Address::v4(10, 0, 0, 1);
   const auto server = testing::Address::v4(10, 0, 0, 2);
   testing::TcpSegment s;
@@ -43,6 +46,8 @@ inline WireSegment make_segment(Direction dir, std::uint32_t seq, std::uint32_t 
   s.ack = ack;
   s.flags = flags;
   s.payload = testing::bytes_of(payload);
+  s.window = window;
+  s.options = std::move(options);
   WireSegment w;
   w.dir = dir;
   w.bytes = dir == to_server ? testing::tcp_bytes(client, server, s) : testing::tcp_bytes(server, client, s);
@@ -54,8 +59,25 @@ inline WireSegment make_segment(Direction dir, std::uint32_t seq, std::uint32_t 
   w.header_length = static_cast<std::size_t>(r.u8() >> 4) * 4;
   w.tcp.flags = r.u8();
   w.tcp.window = r.be16();
+  r.skip(4);  // checksum, urgent pointer
+  // Options up to the end of the header: only the window scale matters to reassembly.
+  while (r.offset() < w.header_length && r.ok()) {
+    const std::uint8_t kind = r.u8();
+    if (kind == 0) break;
+    if (kind == 1) continue;
+    const std::uint8_t length = r.u8();
+    if (kind == 3 && length == 3) {
+      w.tcp.window_scale = r.u8();
+      w.tcp.has_window_scale = true;
+    } else if (length < 2 || !r.skip(length - 2u)) {
+      break;
+    }
+  }
   return w;
 }
+
+// The window scale option (RFC 7323), NOP-padded to 4 bytes.
+inline testing::Frame window_scale_option(std::uint8_t shift) { return {1, 3, 3, shift}; }
 
 struct Event {
   enum class Kind { feed, gap } kind;
@@ -88,6 +110,43 @@ class RecordingConsumer : public StreamConsumer {
   std::vector<Event> events;
   int finish_calls = 0;
 };
+
+// Checks every delivered byte against the stream that was sent, at the position gaps and feeds
+// add up to; counts what a consumer could otherwise only guess.
+class CheckingConsumer : public StreamConsumer {
+ public:
+  explicit CheckingConsumer(std::string sent) : sent_(std::move(sent)) {}
+  StreamVerdict feed(Direction dir, spanwatch::core::Bytes bytes) override {
+    if (dir == to_server) {
+      const auto text = spanwatch::core::as_chars(bytes);
+      if (position_ + text.size() > sent_.size() || sent_.compare(position_, text.size(), text) != 0) ++mismatches;
+      position_ += text.size();
+      delivered += text.size();
+    }
+    return StreamVerdict::more();
+  }
+  StreamVerdict gap(Direction dir, std::uint64_t length) override {
+    if (dir == to_server) {
+      position_ += length;
+      lost += length;
+    }
+    return StreamVerdict::more();
+  }
+  void finish() override { ++finish_calls; }
+
+  std::uint64_t delivered = 0, lost = 0;
+  int mismatches = 0, finish_calls = 0;
+
+ private:
+  std::string sent_;
+  std::size_t position_ = 0;
+};
+
+inline std::string pattern(std::size_t n, unsigned seed) {
+  std::string s(n, '\0');
+  for (std::size_t i = 0; i < n; ++i) s[i] = static_cast<char>('a' + (i * 7 + seed + i / 26) % 26);
+  return s;
+}
 
 // A reassembler with one open session and a recording consumer.
 struct Harness {
