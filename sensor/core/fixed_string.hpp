@@ -18,7 +18,7 @@ class FixedString {
   void assign(std::string_view text) {
     size_ = std::min(text.size(), N);
     truncated_ = text.size() > N;
-    std::memcpy(data_.data(), text.data(), size_);
+    if (size_ != 0) std::memcpy(data_.data(), text.data(), size_);  // text.data() may be null when empty
   }
   void clear() {
     size_ = 0;
