@@ -5,6 +5,12 @@
 //
 // Lifetime: the engine keeps dissectors in pools and calls reset() before reusing one for another
 // flow; a dissector allocates its buffers once, at construction, never per call.
+//
+// Ending: a dissector that answers stop or switch_protocol must have emitted everything it still
+// held (a pending login, the handshake summary) before returning: the engine calls neither feed nor
+// finish on it again. finish() is called only for a flow that ends while the dissector still wants
+// bytes. For skip, `consumed` bytes of this call were parsed and the skip_bytes after them are
+// skipped (they may begin inside this call).
 #include <cstdint>
 
 #include "core/bytes.hpp"

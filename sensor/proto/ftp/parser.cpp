@@ -1,0 +1,413 @@
+#include "proto/ftp/parser.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+
+namespace spanwatch::proto::ftp {
+namespace {
+
+using events::ftp::DataMode;
+using events::ftp::LoginOutcome;
+
+constexpr std::array<std::string_view, static_cast<std::size_t>(FtpAnomaly::count_)> anomaly_names = {
+    "ftp.request_line_too_long", "ftp.reply_line_too_long",   "ftp.request_malformed",
+    "ftp.reply_code_missing",    "ftp.reply_code_invalid",    "ftp.port_malformed",
+    "ftp.passive_reply_malformed", "ftp.too_many_pending_commands", "ftp.reply_truncated",
+    "ftp.not_ftp"};
+
+// Upper-cases a verb into fixed storage (verbs are ASCII letters by construction).
+core::FixedString<16> upper_verb(std::string_view verb) {
+  std::array<char, 16> text{};
+  const std::size_t n = std::min(verb.size(), text.size());
+  for (std::size_t i = 0; i < n; ++i) {
+    const char c = verb[i];
+    text[i] = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+  }
+  return core::FixedString<16>(std::string_view(text.data(), n));
+}
+
+bool looks_like_text(std::string_view line) {
+  return std::all_of(line.begin(), line.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return u >= 0x20 || u == '\t';
+  });
+}
+
+bool is_anonymous(std::string_view user) { return iequals(user, "anonymous") || iequals(user, "ftp"); }
+
+}  // namespace
+
+std::string_view anomaly_name(FtpAnomaly anomaly) { return anomaly_names[static_cast<std::size_t>(anomaly)]; }
+
+FtpParser::FtpParser(const FtpOptions& options)
+    : options_(options),
+      masker_(options.credentials),
+      framers_{LineFramer(options.max_line), LineFramer(options.max_line)},
+      pending_(std::max<std::size_t>(options.max_pending_commands, 1)),
+      reply_text_(std::max<std::size_t>(options.max_reply_bytes, 1)) {
+  reply_lines_.reserve(std::max<std::size_t>(options.max_reply_lines, 1));
+  reply_codes_.reserve(std::max<std::size_t>(options.max_reply_lines, 1));
+}
+
+void FtpParser::reset() {
+  for (auto& framer : framers_) framer.reset();
+  anomalies_ = {};
+  pending_head_ = pending_size_ = 0;
+  reply_state_ = ReplyState::idle;
+  multi_line_code_ = 0;
+  reply_text_used_ = 0;
+  reply_lines_.clear();
+  reply_codes_.clear();
+  reply_truncated_ = false;
+  passive_seen_ = false;
+  login_ = LoginState::none;
+  user_.clear();
+  password_seen_ = account_seen_ = false;
+  password_masked_.clear();
+  password_.clear();
+  user_accepted_code_ = 0;
+  greeting_seen_ = false;
+  control_ = Control::cleartext;
+  malformed_in_row_ = 0;
+  detached_ = false;
+}
+
+void FtpParser::report(FtpAnomaly anomaly, FeedContext& context) {
+  anomalies_.add(anomaly);
+  context.sink.emit(events::AppAnomaly{events::Protocol::ftp, anomaly_name(anomaly)});
+}
+
+Verdict FtpParser::malformed(FtpAnomaly anomaly, FeedContext& context) {
+  report(anomaly, context);
+  if (++malformed_in_row_ < options_.max_malformed_lines) return Verdict::more();
+  report(FtpAnomaly::not_ftp, context);
+  finish(context);  // the engine calls nothing on a stopped parser: report what is held now
+  detached_ = true;
+  return Verdict::stop();
+}
+
+Verdict FtpParser::feed(core::Direction direction, core::Bytes bytes, FeedContext& context, std::size_t& consumed) {
+  consumed = bytes.size();
+  if (detached_) return Verdict::stop();
+  LineFramer& framer = framers_[core::index_of(direction)];
+  // A client that starts its TLS handshake before we saw the 234 (capture order across directions):
+  // the bytes are TLS, never FTP commands.
+  if (direction == core::Direction::to_server && control_ == Control::tls_requested && !framer.has_partial() &&
+      !bytes.empty() && (bytes[0] == 0x16 || bytes[0] == 0x80)) {
+    consumed = 0;
+    control_ = Control::tls;
+    finish(context);
+    return Verdict::switch_to(events::Protocol::tls);
+  }
+  std::size_t offset = 0;
+  Line line;
+  while (framer.next(bytes, offset, line)) {
+    if (direction == core::Direction::to_server) {
+      const Verdict v = on_request(line, context);
+      if (v.want != Verdict::Want::more) return v;
+      continue;
+    }
+    bool switch_now = false;
+    const Verdict v = on_reply_line(line, context, switch_now);
+    if (switch_now) {
+      finish(context);  // likewise before handing the flow to TLS
+      consumed = offset;
+      return Verdict::switch_to(events::Protocol::tls);
+    }
+    if (v.want != Verdict::Want::more) return v;
+  }
+  return Verdict::more();
+}
+
+Verdict FtpParser::on_request(const Line& line, FeedContext& context) {
+  if (line.too_long) report(FtpAnomaly::request_line_too_long, context);
+  if (line.text.empty() && line.terminated) return Verdict::more();  // stray CRLF
+  const auto command = parse_command(line.text);
+  if (!command) return malformed(FtpAnomaly::request_malformed, context);
+  malformed_in_row_ = 0;
+
+  if (pending_size_ == pending_.size()) {
+    // The oldest command never got its reply: report it unanswered and make room.
+    report(FtpAnomaly::too_many_pending_commands, context);
+    emit_reply(&pending_[pending_head_], 0, context);
+    pending_head_ = (pending_head_ + 1) % pending_.size();
+    --pending_size_;
+  }
+  PendingCommand& slot = pending_[(pending_head_ + pending_size_) % pending_.size()];
+  ++pending_size_;
+  slot = PendingCommand{};
+  slot.verb = upper_verb(command->verb);
+  slot.truncated = line.too_long;
+  const std::string_view verb = slot.verb.view();
+  const std::string_view argument = command->arguments;
+
+  if (verb == "PASS" || verb == "ACCT") {
+    const MaskedSecret masked = masker_.mask(argument);
+    slot.arguments.assign(masker_.log_cleartext() ? argument : masked.view());
+  } else {
+    slot.arguments.assign(argument);
+  }
+  slot.truncated = slot.truncated || slot.arguments.truncated();
+  context.sink.emit(events::ftp::Request{verb, slot.arguments.view(), slot.truncated});
+
+  if (login_ == LoginState::user_accepted && verb != "PASS") {
+    emit_login(LoginOutcome::success, user_accepted_code_, context);  // in without a password
+  }
+  if (verb == "USER") {
+    if (login_ != LoginState::none && password_seen_) emit_login(LoginOutcome::unknown, 0, context);
+    slot.kind = CommandKind::user;
+    login_ = LoginState::user_sent;
+    user_.assign(argument);
+    password_seen_ = account_seen_ = false;
+    password_masked_.clear();
+    password_.clear();
+  } else if (verb == "PASS") {
+    slot.kind = CommandKind::pass;
+    login_ = LoginState::password_sent;
+    password_seen_ = true;
+    password_masked_ = masker_.mask(argument);
+    if (masker_.log_cleartext()) password_.assign(argument);
+  } else if (verb == "ACCT") {
+    slot.kind = CommandKind::acct;
+    login_ = LoginState::account_sent;
+    account_seen_ = true;
+  } else if (verb == "AUTH") {
+    const std::string_view mechanism = split_verb(argument).verb;
+    if (istarts_with(mechanism, "TLS") || iequals(mechanism, "SSL")) slot.kind = CommandKind::auth_tls;
+    if (slot.kind == CommandKind::auth_tls) control_ = Control::tls_requested;
+  } else if (verb == "PORT" || verb == "EPRT" || verb == "LPRT") {
+    slot.kind = CommandKind::port;
+    announce_active(verb, argument, slot, context);
+  } else if (verb == "PASV") {
+    slot.kind = CommandKind::pasv;
+  } else if (verb == "EPSV") {
+    slot.kind = CommandKind::epsv;
+  } else if (verb == "LPSV") {
+    slot.kind = CommandKind::lpsv;
+  }
+  return Verdict::more();
+}
+
+void FtpParser::announce_active(std::string_view verb, std::string_view argument, PendingCommand& command,
+                                FeedContext& context) {
+  std::optional<HostPort> parsed;
+  if (verb == "PORT") {
+    parsed = parse_port_argument(argument);
+  } else if (verb == "EPRT") {
+    parsed = parse_eprt_argument(argument);
+  } else {
+    parsed = parse_lprt_argument(argument);
+  }
+  events::ftp::DataChannel channel;
+  channel.mode = DataMode::active;
+  channel.command = verb;
+  channel.argument = argument;
+  if (parsed) {
+    channel.valid = true;
+    channel.has_address = parsed->has_address;
+    channel.address = parsed->address;
+    channel.port = parsed->port;
+    command.mode = DataMode::active;
+    command.data_port = parsed->port;
+  } else {
+    report(FtpAnomaly::port_malformed, context);
+  }
+  context.sink.emit(channel);
+}
+
+Verdict FtpParser::on_reply_line(const Line& line, FeedContext& context, bool& switch_now) {
+  if (line.too_long) {
+    report(FtpAnomaly::reply_line_too_long, context);
+    reply_truncated_ = true;
+  }
+  const ReplyLine reply = parse_reply_line(line.text);
+  if (reply_state_ == ReplyState::multi_line) {
+    // Inside a multi-line reply only "<same code> " ends it; everything else is its text.
+    if (reply.kind == ReplyLine::Kind::final && reply.code == multi_line_code_) {
+      keep_reply_line(reply.text);
+      reply_state_ = ReplyState::idle;
+      on_reply(reply.code, context, switch_now);
+    } else {
+      keep_reply_line(reply.kind == ReplyLine::Kind::no_code || reply.code != multi_line_code_ ? line.text
+                                                                                                : reply.text);
+    }
+    return Verdict::more();
+  }
+  if (line.text.empty() && line.terminated) return Verdict::more();
+  if (reply.kind == ReplyLine::Kind::no_code) {
+    // Not a reply: kept as text of the transaction, counted, never guessed into a code.
+    keep_reply_line(line.text);
+    // Text without a code is a server quirk (banners continued without "ddd-"); only binary
+    // lines count towards deciding that this is not FTP at all.
+    if (looks_like_text(line.text)) {
+      report(FtpAnomaly::reply_code_missing, context);
+      return Verdict::more();
+    }
+    return malformed(FtpAnomaly::reply_code_missing, context);
+  }
+  malformed_in_row_ = 0;
+  if (!reply.valid()) report(FtpAnomaly::reply_code_invalid, context);
+  keep_reply_line(reply.text);
+  if (reply.kind == ReplyLine::Kind::first_of_many) {
+    reply_state_ = ReplyState::multi_line;
+    multi_line_code_ = reply.code;
+    return Verdict::more();
+  }
+  if (reply.code == 227 || reply.code == 228 || reply.code == 229) on_passive_reply(reply.code, reply.text, context);
+  on_reply(reply.code, context, switch_now);
+  return Verdict::more();
+}
+
+void FtpParser::keep_reply_line(std::string_view text) {
+  if (reply_lines_.size() == reply_lines_.capacity() || reply_text_used_ + text.size() > reply_text_.size()) {
+    reply_truncated_ = true;
+    return;
+  }
+  std::memcpy(reply_text_.data() + reply_text_used_, text.data(), text.size());
+  reply_lines_.emplace_back(reply_text_.data() + reply_text_used_, text.size());
+  reply_text_used_ += text.size();
+}
+
+void FtpParser::on_passive_reply(std::uint16_t code, std::string_view text, FeedContext& context) {
+  std::optional<HostPort> parsed;
+  events::ftp::DataChannel channel;
+  channel.mode = DataMode::passive;
+  if (code == 227) {
+    channel.command = "PASV";
+    parsed = parse_pasv_reply(text);
+  } else if (code == 228) {
+    channel.command = "LPSV";
+    parsed = parse_lpsv_reply(text);
+  } else {
+    channel.command = "EPSV";
+    parsed = parse_epsv_reply(text);
+  }
+  channel.argument = text;
+  if (parsed) {
+    channel.valid = true;
+    channel.has_address = parsed->has_address;
+    channel.address = parsed->address;
+    channel.port = parsed->port;
+    if (pending_size_ > 0) {
+      pending_[pending_head_].mode = DataMode::passive;
+      pending_[pending_head_].data_port = parsed->port;
+    }
+  } else {
+    report(FtpAnomaly::passive_reply_malformed, context);
+  }
+  context.sink.emit(channel);
+}
+
+void FtpParser::on_reply(std::uint16_t code, FeedContext& context, bool& switch_now) {
+  if (reply_codes_.size() < reply_codes_.capacity()) reply_codes_.push_back(code);
+  // 1xx is preliminary: the command's final reply is still to come (RETR: 150 ... 226).
+  if (code >= 100 && code < 200) return;
+  const bool greeting = !greeting_seen_ && (code == 220 || code == 421);
+  greeting_seen_ = true;
+  if (pending_size_ == 0 || greeting) {
+    // The greeting (even when the client already sent commands), or a reply to nothing we saw.
+    emit_reply(nullptr, code, context);
+    return;
+  }
+  PendingCommand& command = pending_[pending_head_];
+  emit_reply(&command, code, context);
+  const CommandKind kind = command.kind;
+  pending_head_ = (pending_head_ + 1) % pending_.size();
+  --pending_size_;
+  if (kind == CommandKind::user || kind == CommandKind::pass || kind == CommandKind::acct) {
+    on_login_reply(kind, code, context);
+  } else if (kind == CommandKind::auth_tls) {
+    if (code == 234) {
+      control_ = Control::tls;
+      switch_now = true;
+    } else if (control_ == Control::tls_requested) {
+      control_ = Control::cleartext;  // refused: the connection stays in clear
+    }
+  }
+}
+
+void FtpParser::on_login_reply(CommandKind kind, std::uint16_t code, FeedContext& context) {
+  if (login_ == LoginState::none) return;
+  const unsigned klass = code / 100;
+  if (klass == 2 && kind == CommandKind::user) {
+    // Accepted without a password (anonymous servers); a PASS right after still belongs to it.
+    login_ = LoginState::user_accepted;
+    user_accepted_code_ = code;
+  } else if (klass == 2) {
+    emit_login(LoginOutcome::success, code, context);
+  } else if (klass == 4 || klass == 5) {
+    emit_login(LoginOutcome::failure, code, context);
+  }
+  // 3xx (331 / 332): the next step (PASS / ACCT) decides.
+}
+
+void FtpParser::emit_reply(const PendingCommand* command, std::uint16_t code, FeedContext& context) {
+  events::ftp::Reply reply;
+  if (command != nullptr) {
+    reply.command = command->verb.view();
+    reply.command_arguments = command->arguments.view();
+    reply.command_truncated = command->truncated;
+    reply.mode = command->mode;
+    reply.data_port = command->data_port;
+  }
+  reply.code = code;
+  reply.codes = reply_codes_;
+  reply.lines = reply_lines_;
+  reply.reply_truncated = reply_truncated_;
+  if (reply_truncated_) report(FtpAnomaly::reply_truncated, context);
+  context.sink.emit(reply);
+  reply_codes_.clear();
+  reply_lines_.clear();
+  reply_text_used_ = 0;
+  reply_truncated_ = false;
+}
+
+void FtpParser::emit_login(LoginOutcome outcome, std::uint16_t code, FeedContext& context) {
+  events::ftp::Login login;
+  login.user = user_.view();
+  login.user_truncated = user_.truncated();
+  login.password_seen = password_seen_;
+  login.password_masked = password_seen_ ? password_masked_.view() : std::string_view{};
+  login.password = password_.view();
+  login.account_seen = account_seen_;
+  login.anonymous = is_anonymous(user_.view());
+  login.guest = iequals(user_.view(), "guest");
+  login.outcome = outcome;
+  login.reply_code = code;
+  login.cleartext = control_ != Control::tls;
+  context.sink.emit(login);
+  login_ = LoginState::none;
+  password_seen_ = account_seen_ = false;
+  password_masked_.clear();
+  password_.clear();
+}
+
+void FtpParser::flush_pending(FeedContext& context) {
+  // Commands that never got a final reply: one record each, without a reply.
+  while (pending_size_ > 0) {
+    emit_reply(&pending_[pending_head_], 0, context);
+    pending_head_ = (pending_head_ + 1) % pending_.size();
+    --pending_size_;
+  }
+}
+
+Verdict FtpParser::gap(core::Direction direction, std::uint64_t /*length*/, FeedContext& context) {
+  framers_[core::index_of(direction)].gap();
+  if (direction == core::Direction::to_client) {
+    // The replies in the hole are lost: a pending login's outcome may be among them.
+    reply_state_ = ReplyState::idle;
+    reply_truncated_ = true;
+    if (login_ != LoginState::none && password_seen_) emit_login(LoginOutcome::unknown, 0, context);
+  }
+  return detached_ ? Verdict::stop() : Verdict::more();
+}
+
+void FtpParser::finish(FeedContext& context) {
+  if (detached_) return;
+  flush_pending(context);
+  if (login_ == LoginState::user_accepted) emit_login(LoginOutcome::success, user_accepted_code_, context);
+  if (login_ != LoginState::none && password_seen_) emit_login(LoginOutcome::unknown, 0, context);
+}
+
+}  // namespace spanwatch::proto::ftp

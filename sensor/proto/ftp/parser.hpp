@@ -1,0 +1,121 @@
+#pragma once
+// The FTP control-connection state machine (RFC 959, 2228, 2428, 4217): commands and replies
+// framed by LineFramer, matched in order (pipelining), logins with their outcome, data-channel
+// announcements, and the AUTH TLS hand-off. Emits events/ftp.hpp facts; sans-I/O.
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "core/counters.hpp"
+#include "core/fixed_string.hpp"
+#include "events/ftp.hpp"
+#include "proto/credentials.hpp"
+#include "proto/dissector.hpp"
+#include "proto/ftp/wire.hpp"
+#include "proto/line_framer.hpp"
+
+namespace spanwatch::proto::ftp {
+
+struct FtpOptions {
+  CredentialOptions credentials;
+  std::size_t max_line = 4096;              // per command or reply line; longer ones are cut
+  std::size_t max_pending_commands = 32;    // commands awaiting their reply (pipelining)
+  std::size_t max_reply_lines = 64;         // lines kept per transaction (multi-line replies)
+  std::size_t max_reply_bytes = 8192;       // bytes kept per transaction
+  std::size_t max_malformed_lines = 16;     // consecutive lines that are not FTP before detaching
+};
+
+// Every limit and malformation, counted by name; each also emits an AppAnomaly "ftp.<name>".
+enum class FtpAnomaly : std::uint8_t {
+  request_line_too_long,
+  reply_line_too_long,
+  request_malformed,
+  reply_code_missing,
+  reply_code_invalid,
+  port_malformed,          // PORT / EPRT / LPRT argument
+  passive_reply_malformed, // 227 / 228 / 229 text
+  too_many_pending_commands,
+  reply_truncated,         // lines or bytes beyond max_reply_lines / max_reply_bytes
+  not_ftp,                 // too many malformed lines in a row: the parser detached
+  count_
+};
+std::string_view anomaly_name(FtpAnomaly anomaly);  // "ftp.request_line_too_long", ...
+
+class FtpParser final : public Dissector {
+ public:
+  explicit FtpParser(const FtpOptions& options = {});
+
+  events::Protocol protocol() const override { return events::Protocol::ftp; }
+  Verdict feed(core::Direction direction, core::Bytes bytes, FeedContext& context, std::size_t& consumed) override;
+  Verdict gap(core::Direction direction, std::uint64_t length, FeedContext& context) override;
+  void finish(FeedContext& context) override;
+  void reset() override;
+
+  const core::EnumCounters<FtpAnomaly>& anomalies() const { return anomalies_; }
+
+ private:
+  enum class CommandKind : std::uint8_t { other, user, pass, acct, auth_tls, port, pasv, epsv, lpsv };
+  enum class ReplyState : std::uint8_t { idle, multi_line };
+  // user_accepted: 230 to USER; reported at the next command unless that is PASS (which then decides).
+  enum class LoginState : std::uint8_t { none, user_sent, user_accepted, password_sent, account_sent };
+  enum class Control : std::uint8_t { cleartext, tls_requested, tls };
+
+  struct PendingCommand {
+    core::FixedString<16> verb;
+    core::FixedString<512> arguments;  // masked for PASS / ACCT
+    bool truncated = false;
+    CommandKind kind = CommandKind::other;
+    events::ftp::DataMode mode = events::ftp::DataMode::none;
+    std::uint16_t data_port = 0;
+  };
+
+  Verdict on_request(const Line& line, FeedContext& context);
+  Verdict on_reply_line(const Line& line, FeedContext& context, bool& switch_now);
+  void on_reply(std::uint16_t code, FeedContext& context, bool& switch_now);
+  void on_login_reply(CommandKind kind, std::uint16_t code, FeedContext& context);
+  void on_passive_reply(std::uint16_t code, std::string_view text, FeedContext& context);
+  void announce_active(std::string_view verb, std::string_view argument, PendingCommand& command,
+                       FeedContext& context);
+  void keep_reply_line(std::string_view text);
+  void emit_reply(const PendingCommand* command, std::uint16_t code, FeedContext& context);
+  void emit_login(events::ftp::LoginOutcome outcome, std::uint16_t code, FeedContext& context);
+  void flush_pending(FeedContext& context);
+  Verdict malformed(FtpAnomaly anomaly, FeedContext& context);
+  void report(FtpAnomaly anomaly, FeedContext& context);
+
+  FtpOptions options_;
+  SecretMasker masker_;
+  LineFramer framers_[2];
+  core::EnumCounters<FtpAnomaly> anomalies_;
+
+  // Commands awaiting a final reply: a ring of max_pending_commands slots.
+  std::vector<PendingCommand> pending_;
+  std::size_t pending_head_ = 0;
+  std::size_t pending_size_ = 0;
+
+  // The transaction being answered: reply codes and lines since the last final reply.
+  ReplyState reply_state_ = ReplyState::idle;
+  std::uint16_t multi_line_code_ = 0;
+  std::vector<char> reply_text_;           // max_reply_bytes, never resized
+  std::size_t reply_text_used_ = 0;
+  std::vector<std::string_view> reply_lines_;  // views into reply_text_, capacity max_reply_lines
+  std::vector<std::uint16_t> reply_codes_;
+  bool reply_truncated_ = false;
+  bool passive_seen_ = false;  // the current transaction's 227/228/229 was already reported
+
+  LoginState login_ = LoginState::none;
+  core::FixedString<256> user_;
+  bool password_seen_ = false;
+  bool account_seen_ = false;
+  MaskedSecret password_masked_;
+  core::FixedString<256> password_;  // only filled in lab mode
+
+  std::uint16_t user_accepted_code_ = 0;
+  bool greeting_seen_ = false;  // the first reply of the connection answers no command
+  Control control_ = Control::cleartext;
+  std::size_t malformed_in_row_ = 0;
+  bool detached_ = false;
+};
+
+}  // namespace spanwatch::proto::ftp

@@ -1,0 +1,121 @@
+#include "proto/line_framer.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+namespace spanwatch::proto {
+
+LineFramer::LineFramer(std::size_t max_line)
+    : max_line_(std::max<std::size_t>(max_line, 1)), buffer_(max_line_ + 1) {}
+
+void LineFramer::reset() {
+  used_ = 0;
+  buffer_returned_ = false;
+  state_ = State::in_line;
+  lines_too_long_ = 0;
+}
+
+void LineFramer::gap() {
+  used_ = 0;
+  buffer_returned_ = false;
+  state_ = State::discarding;
+}
+
+Line LineFramer::finish(std::string_view text, bool too_long, bool terminated) {
+  if (terminated && !text.empty() && text.back() == '\r') text.remove_suffix(1);
+  if (too_long) ++lines_too_long_;
+  return Line{text, too_long, terminated};
+}
+
+void LineFramer::append(std::string_view part) {
+  const std::size_t n = std::min(part.size(), buffer_.size() - used_);
+  std::memcpy(buffer_.data() + used_, part.data(), n);
+  used_ += n;
+}
+
+bool LineFramer::next(core::Bytes input, std::size_t& offset, Line& line) {
+  if (buffer_returned_) {
+    used_ = 0;
+    buffer_returned_ = false;
+  }
+  const std::size_t max = max_line_;
+  while (offset < input.size()) {
+    const std::string_view rest = core::as_chars(input.subspan(offset));
+    const std::size_t lf = rest.find('\n');
+    if (lf == std::string_view::npos) {
+      offset = input.size();
+      if (state_ == State::discarding) return false;
+      // A CR kept at the cut is fine: it is stripped once the LF arrives.
+      const bool ends_in_cr = rest.back() == '\r';
+      if (used_ + rest.size() - (ends_in_cr ? 1 : 0) <= max) {
+        append(rest);
+        return false;
+      }
+      append(rest.substr(0, max - std::min(max, used_)));  // fills the buffer up to max_line
+      state_ = State::discarding;
+      buffer_returned_ = true;
+      line = finish({buffer_.data(), used_}, true, false);
+      return true;
+    }
+    offset += lf + 1;
+    if (state_ == State::discarding) {
+      state_ = State::in_line;
+      continue;  // the over-long line (or the one a gap cut) was already dealt with
+    }
+    std::string_view piece = rest.substr(0, lf);
+    if (used_ == 0) {
+      // A whole line inside this call: a view, no copy. The CR does not count against the limit.
+      const std::size_t length = (!piece.empty() && piece.back() == '\r') ? piece.size() - 1 : piece.size();
+      if (length > max) {
+        line = finish(piece.substr(0, max), true, true);
+        return true;
+      }
+      line = finish(piece, false, true);
+      return true;
+    }
+    const bool overflow = used_ + piece.size() > buffer_.size();
+    append(piece);
+    const bool ends_in_cr = buffer_[used_ - 1] == '\r';
+    const bool too_long = overflow || used_ - (ends_in_cr ? 1 : 0) > max;
+    buffer_returned_ = true;
+    std::string_view text{buffer_.data(), used_};
+    if (too_long) {
+      line = finish(text.substr(0, std::min(text.size(), max)), true, true);
+      return true;
+    }
+    line = finish(text, false, true);
+    return true;
+  }
+  return false;
+}
+
+namespace {
+char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+}  // namespace
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (lower(a[i]) != lower(b[i])) return false;
+  return true;
+}
+
+bool istarts_with(std::string_view text, std::string_view prefix) {
+  return text.size() >= prefix.size() && iequals(text.substr(0, prefix.size()), prefix);
+}
+
+VerbAndRest split_verb(std::string_view line) {
+  const std::size_t space = line.find(' ');
+  if (space == std::string_view::npos) return {line, {}};
+  return {line.substr(0, space), line.substr(space + 1)};
+}
+
+std::string_view first_line(std::string_view bytes, bool& complete) {
+  const std::size_t lf = bytes.find('\n');
+  complete = lf != std::string_view::npos;
+  std::string_view line = complete ? bytes.substr(0, lf) : bytes;
+  if (complete && !line.empty() && line.back() == '\r') line.remove_suffix(1);
+  return line;
+}
+
+}  // namespace spanwatch::proto

@@ -1,0 +1,422 @@
+#include "proto/pop3/parser.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+
+#include "proto/pop3/base64.hpp"
+#include "proto/pop3/sasl.hpp"
+
+namespace spanwatch::proto::pop3 {
+namespace {
+
+using events::pop3::LoginOutcome;
+using events::pop3::Mechanism;
+using events::pop3::Status;
+
+constexpr std::array<std::string_view, static_cast<std::size_t>(Pop3Anomaly::count_)> anomaly_names = {
+    "pop3.request_line_too_long", "pop3.response_line_too_long", "pop3.request_malformed",
+    "pop3.response_malformed",    "pop3.too_many_pending_commands", "pop3.sasl_base64_invalid",
+    "pop3.sasl_response_malformed", "pop3.data_truncated",        "pop3.not_pop3"};
+
+core::FixedString<16> upper_verb(std::string_view verb) {
+  std::array<char, 16> text{};
+  const std::size_t n = std::min(verb.size(), text.size());
+  for (std::size_t i = 0; i < n; ++i) {
+    const char c = verb[i];
+    text[i] = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+  }
+  return core::FixedString<16>(std::string_view(text.data(), n));
+}
+
+bool plausible_verb(std::string_view verb) {
+  if (verb.empty() || verb.size() > 16) return false;
+  return std::all_of(verb.begin(), verb.end(),
+                     [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '-' || c == '_'; });
+}
+
+// "+OK", "-ERR" or "+" followed by a space or the end of the line.
+Status status_of(std::string_view line, std::string_view& rest) {
+  for (auto [prefix, status] : {std::pair{std::string_view("+OK"), Status::ok}, std::pair{std::string_view("-ERR"), Status::err},
+                                std::pair{std::string_view("+"), Status::continuation}}) {
+    if (!istarts_with(line, prefix)) continue;
+    if (line.size() == prefix.size()) {
+      rest = {};
+      return status;
+    }
+    if (line[prefix.size()] == ' ') {
+      rest = line.substr(prefix.size() + 1);
+      return status;
+    }
+  }
+  return Status::none;
+}
+
+}  // namespace
+
+std::string_view anomaly_name(Pop3Anomaly anomaly) { return anomaly_names[static_cast<std::size_t>(anomaly)]; }
+
+Pop3Parser::Pop3Parser(const Pop3Options& options)
+    : options_(options),
+      masker_(options.credentials),
+      framers_{LineFramer(options.max_line), LineFramer(options.max_line)},
+      decoded_(options.max_line / 4 * 3 + 3),
+      pending_(std::max<std::size_t>(options.max_pending_commands, 1)),
+      data_text_(std::max<std::size_t>(options.max_data_bytes, 1)) {
+  data_lines_.reserve(std::max<std::size_t>(options.max_data_lines, 1));
+}
+
+void Pop3Parser::reset() {
+  for (auto& framer : framers_) framer.reset();
+  anomalies_ = {};
+  pending_head_ = pending_size_ = 0;
+  client_ = ClientState::command;
+  server_ = ServerState::response;
+  multi_line_status_ = Status::none;
+  header_.clear();
+  data_text_used_ = 0;
+  data_lines_.clear();
+  data_line_count_ = 0;
+  data_truncated_ = false;
+  login_active_ = false;
+  mechanism_ = Mechanism::user_pass;
+  mechanism_name_.clear();
+  user_.clear();
+  secret_seen_ = secret_in_clear_ = false;
+  secret_masked_.clear();
+  secret_.clear();
+  sasl_step_ = 0;
+  tls_ = false;
+  malformed_in_row_ = 0;
+  detached_ = false;
+}
+
+void Pop3Parser::report(Pop3Anomaly anomaly, FeedContext& context) {
+  anomalies_.add(anomaly);
+  context.sink.emit(events::AppAnomaly{events::Protocol::pop3, anomaly_name(anomaly)});
+}
+
+Verdict Pop3Parser::malformed(Pop3Anomaly anomaly, FeedContext& context) {
+  report(anomaly, context);
+  if (++malformed_in_row_ < options_.max_malformed_lines) return Verdict::more();
+  report(Pop3Anomaly::not_pop3, context);
+  finish(context);  // the engine calls nothing on a stopped parser: report what is held now
+  detached_ = true;
+  return Verdict::stop();
+}
+
+Verdict Pop3Parser::feed(core::Direction direction, core::Bytes bytes, FeedContext& context, std::size_t& consumed) {
+  consumed = bytes.size();
+  if (detached_) return Verdict::stop();
+  LineFramer& framer = framers_[core::index_of(direction)];
+  std::size_t offset = 0;
+  Line line;
+  while (framer.next(bytes, offset, line)) {
+    if (direction == core::Direction::to_server) {
+      const Verdict v = on_request(line, context);
+      if (v.want != Verdict::Want::more) return v;
+      continue;
+    }
+    bool switch_now = false;
+    const Verdict v = on_response_line(line, context, switch_now);
+    if (switch_now) {
+      finish(context);  // likewise before handing the flow to TLS
+      consumed = offset;
+      return Verdict::switch_to(events::Protocol::tls);
+    }
+    if (v.want != Verdict::Want::more) return v;
+  }
+  return Verdict::more();
+}
+
+void Pop3Parser::set_secret(std::string_view secret, bool in_clear) {
+  secret_seen_ = true;
+  secret_in_clear_ = in_clear;
+  secret_masked_ = masker_.mask(secret);
+  if (masker_.log_cleartext()) secret_.assign(secret);
+}
+
+Verdict Pop3Parser::on_request(const Line& line, FeedContext& context) {
+  if (line.too_long) report(Pop3Anomaly::request_line_too_long, context);
+  if (client_ == ClientState::sasl) {
+    on_sasl_response(line.text, context);
+    return Verdict::more();
+  }
+  if (line.text.empty() && line.terminated) return Verdict::more();
+  const VerbAndRest split = split_verb(line.text);
+  if (!plausible_verb(split.verb)) return malformed(Pop3Anomaly::request_malformed, context);
+  malformed_in_row_ = 0;
+
+  if (pending_size_ == pending_.size()) {
+    report(Pop3Anomaly::too_many_pending_commands, context);
+    emit_response(&pending_[pending_head_], Status::none, {}, context);
+    pop_pending();
+  }
+  PendingCommand& slot = pending_[(pending_head_ + pending_size_) % pending_.size()];
+  ++pending_size_;
+  slot = PendingCommand{};
+  slot.verb = upper_verb(split.verb);
+  slot.truncated = line.too_long;
+  slot.arguments.assign(split.rest);
+  const std::string_view verb = slot.verb.view();
+  const std::string_view args = split.rest;
+
+  const auto start_login = [&](Mechanism mechanism, std::string_view mechanism_name) {
+    if (login_active_ && secret_seen_) emit_login(LoginOutcome::unknown, context);
+    login_active_ = true;
+    mechanism_ = mechanism;
+    mechanism_name_.assign(mechanism_name);
+    user_.clear();
+    secret_seen_ = secret_in_clear_ = false;
+    secret_masked_.clear();
+    secret_.clear();
+    sasl_step_ = 0;
+  };
+
+  if (verb == "USER") {
+    slot.kind = CommandKind::user;
+    start_login(Mechanism::user_pass, events::pop3::name_of(Mechanism::user_pass));
+    user_.assign(args);
+  } else if (verb == "PASS") {
+    slot.kind = CommandKind::pass;
+    if (!login_active_ || mechanism_ != Mechanism::user_pass)
+      start_login(Mechanism::user_pass, events::pop3::name_of(Mechanism::user_pass));
+    set_secret(args, true);
+    slot.arguments.assign(masker_.log_cleartext() ? args : secret_masked_.view());
+  } else if (verb == "APOP") {
+    slot.kind = CommandKind::apop;
+    const VerbAndRest apop = split_verb(args);
+    start_login(Mechanism::apop, events::pop3::name_of(Mechanism::apop));
+    user_.assign(apop.verb);
+    set_secret(apop.rest, false);
+  } else if (verb == "AUTH") {
+    if (args.empty()) {
+      slot.kind = CommandKind::listing;  // lists the mechanisms (RFC 1734 servers)
+    } else {
+      slot.kind = CommandKind::auth;
+      const VerbAndRest auth = split_verb(args);
+      const Mechanism mechanism = mechanism_of(auth.verb);
+      start_login(mechanism, mechanism == Mechanism::other ? auth.verb : events::pop3::name_of(mechanism));
+      client_ = ClientState::sasl;
+      if (!auth.rest.empty()) {
+        on_sasl_response(auth.rest, context);
+        // Keep the mechanism, mask the initial response.
+        std::array<char, 64> text{};
+        const MaskedSecret masked_initial = masker_.mask(auth.rest);
+        const std::string_view masked = masked_initial.view();
+        const std::size_t n = std::min(auth.verb.size(), std::size_t{16});
+        std::memcpy(text.data(), auth.verb.data(), n);
+        text[n] = ' ';
+        const std::size_t m = std::min(masked.size(), text.size() - n - 1);
+        std::memcpy(text.data() + n + 1, masked.data(), m);
+        if (!masker_.log_cleartext()) slot.arguments.assign(std::string_view(text.data(), n + 1 + m));
+      }
+    }
+  } else if (verb == "STLS") {
+    slot.kind = CommandKind::stls;
+  } else if (verb == "CAPA") {
+    slot.kind = CommandKind::listing;
+  } else if ((verb == "LIST" || verb == "UIDL") && args.empty()) {
+    slot.kind = CommandKind::listing;
+  } else if (verb == "RETR" || verb == "TOP") {
+    slot.kind = CommandKind::body;
+  }
+  slot.truncated = slot.truncated || slot.arguments.truncated();
+  context.sink.emit(events::pop3::Request{verb, slot.arguments.view(), slot.truncated});
+  return Verdict::more();
+}
+
+void Pop3Parser::on_sasl_response(std::string_view line, FeedContext& context) {
+  if (line == "*") return;  // the client cancels; the server's -ERR ends the exchange
+  ++sasl_step_;
+  if (line.empty() || line == "=") return;
+  const auto decoded = decode_base64(line, decoded_);
+  if (!decoded) {
+    report(Pop3Anomaly::sasl_base64_invalid, context);
+    return;
+  }
+  std::optional<SaslIdentity> id;
+  bool in_clear = true;
+  switch (mechanism_) {
+    case Mechanism::plain:
+      if (sasl_step_ == 1) id = parse_plain(*decoded);
+      break;
+    case Mechanism::login:
+      if (sasl_step_ == 1) {
+        user_.assign(*decoded);
+      } else if (sasl_step_ == 2) {
+        set_secret(*decoded, true);
+      }
+      return;
+    case Mechanism::xoauth2:
+      if (sasl_step_ == 1) id = parse_xoauth2(*decoded);
+      break;
+    case Mechanism::oauthbearer:
+      if (sasl_step_ == 1) id = parse_oauthbearer(*decoded);
+      break;
+    case Mechanism::cram_md5:
+      if (sasl_step_ == 1) id = parse_cram_md5(*decoded);
+      in_clear = false;
+      break;
+    default:
+      return;  // GSSAPI, NTLM, ...: opaque exchanges
+  }
+  if (sasl_step_ != 1) return;
+  if (!id) {
+    report(Pop3Anomaly::sasl_response_malformed, context);
+    return;
+  }
+  user_.assign(id->user);
+  set_secret(id->secret, in_clear);
+}
+
+Verdict Pop3Parser::on_response_line(const Line& line, FeedContext& context, bool& switch_now) {
+  if (line.too_long) report(Pop3Anomaly::response_line_too_long, context);
+  std::string_view rest;
+  if (server_ == ServerState::multi_line) {
+    if (line.text == "." && line.terminated) {
+      server_ = ServerState::response;
+      on_final_response(multi_line_status_, context, switch_now);
+      return Verdict::more();
+    }
+    std::string_view text = line.text;
+    if (!text.empty() && text.front() == '.') text.remove_prefix(1);  // dot-stuffing
+    ++data_line_count_;
+    if (pending_size_ > 0 && pending_[pending_head_].kind == CommandKind::listing) keep_data_line(text);
+    return Verdict::more();
+  }
+  if (line.text.empty() && line.terminated) return Verdict::more();
+  const Status status = status_of(line.text, rest);
+  if (status == Status::none) return malformed(Pop3Anomaly::response_malformed, context);
+  malformed_in_row_ = 0;
+  PendingCommand* front = pending_size_ > 0 ? &pending_[pending_head_] : nullptr;
+  if (status == Status::continuation) {
+    if (front == nullptr || front->kind != CommandKind::auth) return malformed(Pop3Anomaly::response_malformed, context);
+    emit_response(front, status, rest, context);
+    return Verdict::more();
+  }
+  if (status == Status::ok && front != nullptr &&
+      (front->kind == CommandKind::listing || front->kind == CommandKind::body)) {
+    server_ = ServerState::multi_line;
+    multi_line_status_ = status;
+    header_.assign(rest);
+    data_text_used_ = 0;
+    data_lines_.clear();
+    data_line_count_ = 0;
+    data_truncated_ = false;
+    return Verdict::more();
+  }
+  header_.assign(rest);
+  on_final_response(status, context, switch_now);
+  return Verdict::more();
+}
+
+void Pop3Parser::keep_data_line(std::string_view text) {
+  if (data_lines_.size() == data_lines_.capacity() || data_text_used_ + text.size() > data_text_.size()) {
+    data_truncated_ = true;
+    return;
+  }
+  std::memcpy(data_text_.data() + data_text_used_, text.data(), text.size());
+  data_lines_.emplace_back(data_text_.data() + data_text_used_, text.size());
+  data_text_used_ += text.size();
+}
+
+void Pop3Parser::on_final_response(Status status, FeedContext& context, bool& switch_now) {
+  if (pending_size_ == 0) {
+    emit_response(nullptr, status, header_.view(), context);  // the greeting, or unsolicited
+    return;
+  }
+  const CommandKind kind = pending_[pending_head_].kind;
+  emit_response(&pending_[pending_head_], status, header_.view(), context);
+  pop_pending();
+  const LoginOutcome outcome = status == Status::ok ? LoginOutcome::success : LoginOutcome::failure;
+  switch (kind) {
+    case CommandKind::user:
+      if (status != Status::ok && login_active_) emit_login(LoginOutcome::failure, context);
+      break;
+    case CommandKind::pass:
+    case CommandKind::apop:
+      if (login_active_) emit_login(outcome, context);
+      break;
+    case CommandKind::auth:
+      client_ = ClientState::command;
+      if (login_active_ && (secret_seen_ || !user_.empty())) {
+        emit_login(outcome, context);
+      } else {
+        login_active_ = false;  // cancelled or opaque: nothing to report
+      }
+      break;
+    case CommandKind::stls:
+      context.sink.emit(events::pop3::StartTls{status == Status::ok});
+      if (status == Status::ok) {
+        tls_ = true;
+        switch_now = true;
+      }
+      break;
+    default:
+      break;
+  }
+}
+
+void Pop3Parser::emit_response(const PendingCommand* command, Status status, std::string_view header,
+                               FeedContext& context) {
+  events::pop3::Response response;
+  if (command != nullptr) {
+    response.command = command->verb.view();
+    response.command_arguments = command->arguments.view();
+  }
+  response.status = status;
+  response.header = header;
+  response.data = data_lines_;
+  response.data_truncated = data_truncated_;
+  response.data_lines = data_line_count_;
+  if (data_truncated_) report(Pop3Anomaly::data_truncated, context);
+  context.sink.emit(response);
+  data_lines_.clear();
+  data_text_used_ = 0;
+  data_line_count_ = 0;
+  data_truncated_ = false;
+}
+
+void Pop3Parser::emit_login(LoginOutcome outcome, FeedContext& context) {
+  events::pop3::Login login;
+  login.mechanism = mechanism_;
+  login.mechanism_name = mechanism_name_.view();
+  login.user = user_.view();
+  login.user_truncated = user_.truncated();
+  login.secret_seen = secret_seen_;
+  login.secret_in_clear = secret_seen_ && secret_in_clear_;
+  login.secret_masked = secret_seen_ ? secret_masked_.view() : std::string_view{};
+  login.secret = secret_.view();
+  login.outcome = outcome;
+  login.cleartext = !tls_;
+  context.sink.emit(login);
+  login_active_ = false;
+  secret_seen_ = secret_in_clear_ = false;
+  secret_masked_.clear();
+  secret_.clear();
+}
+
+void Pop3Parser::pop_pending() {
+  pending_head_ = (pending_head_ + 1) % pending_.size();
+  --pending_size_;
+}
+
+Verdict Pop3Parser::gap(core::Direction direction, std::uint64_t /*length*/, FeedContext& context) {
+  framers_[core::index_of(direction)].gap();
+  if (direction == core::Direction::to_client && login_active_ && secret_seen_) {
+    emit_login(LoginOutcome::unknown, context);  // its response may be in the hole
+  }
+  return detached_ ? Verdict::stop() : Verdict::more();
+}
+
+void Pop3Parser::finish(FeedContext& context) {
+  if (detached_) return;
+  while (pending_size_ > 0) {
+    emit_response(&pending_[pending_head_], Status::none, {}, context);
+    pop_pending();
+  }
+  if (login_active_ && secret_seen_) emit_login(LoginOutcome::unknown, context);
+}
+
+}  // namespace spanwatch::proto::pop3

@@ -1,0 +1,117 @@
+#pragma once
+// The POP3 state machine (RFC 1939, 2449, 2595, 5034): commands matched in order with their
+// +OK/-ERR responses (pipelining), multi-line responses (listings kept, message bodies skipped,
+// dot-stuffing removed), logins by USER/PASS, APOP and SASL (PLAIN, LOGIN, XOAUTH2, OAUTHBEARER,
+// CRAM-MD5) with their outcome, and the STLS hand-off to TLS. Emits events/pop3.hpp facts.
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "core/counters.hpp"
+#include "core/fixed_string.hpp"
+#include "events/pop3.hpp"
+#include "proto/credentials.hpp"
+#include "proto/dissector.hpp"
+#include "proto/line_framer.hpp"
+
+namespace spanwatch::proto::pop3 {
+
+struct Pop3Options {
+  CredentialOptions credentials;
+  std::size_t max_line = 4096;            // per line (XOAUTH2 responses run to a few KiB)
+  std::size_t max_pending_commands = 16;  // commands awaiting their response (PIPELINING)
+  std::size_t max_data_lines = 32;        // listing lines kept per response (CAPA, LIST, UIDL)
+  std::size_t max_data_bytes = 4096;      // listing bytes kept per response
+  std::size_t max_malformed_lines = 16;   // consecutive lines that are not POP3 before detaching
+};
+
+enum class Pop3Anomaly : std::uint8_t {
+  request_line_too_long,
+  response_line_too_long,
+  request_malformed,
+  response_malformed,
+  too_many_pending_commands,
+  sasl_base64_invalid,
+  sasl_response_malformed,
+  data_truncated,
+  not_pop3,
+  count_
+};
+std::string_view anomaly_name(Pop3Anomaly anomaly);  // "pop3.request_line_too_long", ...
+
+class Pop3Parser final : public Dissector {
+ public:
+  explicit Pop3Parser(const Pop3Options& options = {});
+
+  events::Protocol protocol() const override { return events::Protocol::pop3; }
+  Verdict feed(core::Direction direction, core::Bytes bytes, FeedContext& context, std::size_t& consumed) override;
+  Verdict gap(core::Direction direction, std::uint64_t length, FeedContext& context) override;
+  void finish(FeedContext& context) override;
+  void reset() override;
+
+  const core::EnumCounters<Pop3Anomaly>& anomalies() const { return anomalies_; }
+
+ private:
+  enum class CommandKind : std::uint8_t { other, user, pass, apop, auth, stls, listing, body };
+  enum class ClientState : std::uint8_t { command, sasl };       // sasl: AUTH awaits its final response
+  enum class ServerState : std::uint8_t { response, multi_line };
+
+  struct PendingCommand {
+    core::FixedString<16> verb;
+    core::FixedString<512> arguments;  // secrets masked
+    bool truncated = false;
+    CommandKind kind = CommandKind::other;
+  };
+
+  Verdict on_request(const Line& line, FeedContext& context);
+  void on_auth_command(std::string_view arguments, FeedContext& context);
+  void on_sasl_response(std::string_view line, FeedContext& context);
+  Verdict on_response_line(const Line& line, FeedContext& context, bool& switch_now);
+  void on_final_response(events::pop3::Status status, FeedContext& context, bool& switch_now);
+  void keep_data_line(std::string_view text);
+  void emit_response(const PendingCommand* command, events::pop3::Status status, std::string_view header,
+                     FeedContext& context);
+  void emit_login(events::pop3::LoginOutcome outcome, FeedContext& context);
+  void set_secret(std::string_view secret, bool in_clear);
+  void pop_pending();
+  Verdict malformed(Pop3Anomaly anomaly, FeedContext& context);
+  void report(Pop3Anomaly anomaly, FeedContext& context);
+
+  Pop3Options options_;
+  SecretMasker masker_;
+  LineFramer framers_[2];
+  core::EnumCounters<Pop3Anomaly> anomalies_;
+  std::vector<std::uint8_t> decoded_;  // SASL base64 scratch, sized from max_line
+
+  std::vector<PendingCommand> pending_;
+  std::size_t pending_head_ = 0;
+  std::size_t pending_size_ = 0;
+
+  ClientState client_ = ClientState::command;
+  ServerState server_ = ServerState::response;
+  events::pop3::Status multi_line_status_ = events::pop3::Status::none;
+  core::FixedString<512> header_;       // first line of a multi-line response
+  std::vector<char> data_text_;         // max_data_bytes, never resized
+  std::size_t data_text_used_ = 0;
+  std::vector<std::string_view> data_lines_;
+  std::uint32_t data_line_count_ = 0;
+  bool data_truncated_ = false;
+
+  // The login attempt in progress.
+  bool login_active_ = false;
+  events::pop3::Mechanism mechanism_ = events::pop3::Mechanism::user_pass;
+  core::FixedString<32> mechanism_name_;
+  core::FixedString<256> user_;
+  bool secret_seen_ = false;
+  bool secret_in_clear_ = false;
+  MaskedSecret secret_masked_;
+  core::FixedString<512> secret_;  // lab mode only
+  unsigned sasl_step_ = 0;
+
+  bool tls_ = false;
+  std::size_t malformed_in_row_ = 0;
+  bool detached_ = false;
+};
+
+}  // namespace spanwatch::proto::pop3

@@ -1,0 +1,95 @@
+#pragma once
+// The TLS dissector: both directions' record layers, the handshake state machine, and the events
+// (tls.client_hello, tls.server_hello, tls.certificate, tls.alert, one tls.handshake summary).
+// After the handshake (both Finished in ≤ 1.2; a non-retry ServerHello in 1.3, after which
+// everything is encrypted) it emits the summary and returns Verdict::stop() so the flow is bypassed.
+#include <array>
+#include <cstdint>
+#include <string_view>
+
+#include "core/counters.hpp"
+#include "proto/dissector.hpp"
+#include "proto/tls/certificate.hpp"
+#include "proto/tls/client_state.hpp"
+#include "proto/tls/ja3.hpp"
+#include "proto/tls/record_layer.hpp"
+#include "proto/tls/server_state.hpp"
+#include "proto/tls/tls_options.hpp"
+
+namespace spanwatch::proto::tls {
+
+class TlsParser final : public Dissector {
+ public:
+  explicit TlsParser(const TlsOptions& options = {});
+  // The record layers call back into this object: it stays where it was built.
+  TlsParser(const TlsParser&) = delete;
+  TlsParser& operator=(const TlsParser&) = delete;
+
+  events::Protocol protocol() const override { return events::Protocol::tls; }
+  Verdict feed(core::Direction direction, core::Bytes bytes, FeedContext& context, std::size_t& consumed) override;
+  Verdict gap(core::Direction direction, std::uint64_t length, FeedContext& context) override;
+  void finish(FeedContext& context) override;
+  void reset() override;
+
+  const core::EnumCounters<TlsCounter>& counters() const { return counters_; }
+  bool done() const { return phase_ == Phase::done; }
+
+ private:
+  enum class Phase : std::uint8_t {
+    hellos,       // waiting for / reading the hellos
+    key_exchange, // ≤ 1.2 after ServerHello: certificate, key exchange, ChangeCipherSpec, Finished
+    done,         // summary emitted; nothing more wanted
+  };
+
+  // Record-layer callbacks for one direction.
+  class Side final : public RecordHandler {
+   public:
+    Side(TlsParser& parser, core::Direction direction, std::size_t max_message)
+        : parser_(parser), direction_(direction), records_(max_message) {}
+    bool on_handshake_message(const RecordHeader& record, std::uint8_t type, core::Bytes body) override;
+    bool on_sslv2_client_hello(core::Bytes message) override;
+    bool on_alert(std::uint8_t level, std::uint8_t description, bool encrypted) override;
+    bool on_change_cipher_spec() override;
+    bool on_encrypted_record(const RecordHeader& record) override;
+    void on_anomaly(std::string_view name) override { parser_.anomaly(name); }
+
+    RecordLayer& records() { return records_; }
+    void reset() {
+      records_.reset();
+      finished_ = false;
+    }
+    bool finished() const { return finished_; }
+
+   private:
+    TlsParser& parser_;
+    core::Direction direction_;
+    RecordLayer records_;
+    bool finished_ = false;  // this side's (encrypted) Finished was seen
+  };
+
+  bool client_hello(core::Bytes body, std::uint16_t record_version, bool sslv2);
+  bool server_hello(core::Bytes body, std::uint16_t record_version);
+  bool certificate(core::Direction direction, core::Bytes body);
+  bool alert(core::Direction direction, std::uint8_t level, std::uint8_t description, bool encrypted);
+  void anomaly(std::string_view name);
+  void emit_summary(events::tls::HandshakeEnd end);
+  bool end_handshake(events::tls::HandshakeEnd end);
+
+  TlsOptions options_;
+  std::array<Side, 2> sides_;
+  FeedContext* context_ = nullptr;  // set during feed/gap/finish only
+  Phase phase_ = Phase::hellos;
+  ClientState client_;
+  ClientState duplicate_;  // scratch for a second ClientHello that no HelloRetryRequest asked for
+  ServerState server_;
+  CertificateInfo certificate_;
+  bool certificate_seen_ = false;
+  unsigned certificate_chain_length_ = 0;
+  std::array<events::tls::Alert, 2> first_alert_{};
+  std::array<bool, 2> alert_seen_{};
+  Fingerprint ja3_;
+  Fingerprint ja3s_;
+  core::EnumCounters<TlsCounter> counters_;
+};
+
+}  // namespace spanwatch::proto::tls

@@ -1,0 +1,90 @@
+// TlsParser::emit_summary: the one tls.handshake event per handshake, from the bounded copies of
+// both hellos, the server certificate, the first alerts and the JA3/JA3S fingerprints.
+#include "proto/tls/cipher_suites.hpp"
+#include "proto/tls/parser.hpp"
+
+namespace spanwatch::proto::tls {
+
+void TlsParser::emit_summary(events::tls::HandshakeEnd end) {
+  events::tls::Handshake h;
+  h.end = end;
+  h.completed = end == events::tls::HandshakeEnd::completed;
+
+  h.client_hello_seen = client_.hellos > 0;
+  h.client_hellos = client_.hellos;
+  h.sslv2_client_hello = client_.sslv2;
+  h.client_record_version = client_.record_version;
+  h.client_legacy_version = client_.legacy_version;
+  h.client_max_version = client_.max_version;
+  h.client_supported_versions = client_.supported_versions.view();
+  h.offered_ciphers = client_.cipher_suites.view();
+  h.client_extensions = client_.extensions.view();
+  h.signature_algorithms = client_.signature_algorithms.view();
+  h.supported_groups = client_.supported_groups.view();
+  h.alpn = std::span<const std::string_view>(client_.alpn_views.data(), client_.alpn_count);
+  h.server_name = client_.server_name.view();
+  h.fallback_scsv = client_.fallback_scsv;
+  h.renegotiation_scsv = client_.renegotiation_scsv;
+  for (const std::uint16_t code : client_.cipher_suites.view()) {
+    using events::tls::KeyExchange;
+    const KeyExchange k = find_cipher_suite(code).key_exchange;
+    if (k == KeyExchange::dhe || k == KeyExchange::ecdhe || k == KeyExchange::dhe_psk ||
+        k == KeyExchange::ecdhe_psk || k == KeyExchange::tls13) {
+      h.offered_forward_secrecy = true;
+      break;
+    }
+  }
+
+  h.server_hello_seen = server_.hello_seen;
+  if (server_.hello_seen) {
+    const CipherSuite suite = find_cipher_suite(server_.cipher_suite);
+    h.server_legacy_version = server_.legacy_version;
+    h.version = server_.version;
+    h.cipher_suite = server_.cipher_suite;
+    h.cipher_name = suite.name;
+    h.key_exchange = suite.key_exchange;
+    h.server_extensions = server_.extensions.view();
+    h.server_alpn = server_.alpn.view();
+    h.downgrade_sentinel = server_.sentinel;
+    h.resumption = server_.resumption;
+  }
+  h.hello_retry_request = server_.hello_retry_request;
+  h.server_key_exchange_seen = server_.server_key_exchange;
+
+  const auto& server_alert = first_alert_[core::index_of(core::Direction::to_client)];
+  h.server_alert_seen = alert_seen_[core::index_of(core::Direction::to_client)];
+  h.server_alert_level = server_alert.level;
+  h.server_alert_description = server_alert.description;
+  h.server_alert_name = h.server_alert_seen ? server_alert.description_name : std::string_view{};
+  const auto& client_alert = first_alert_[core::index_of(core::Direction::to_server)];
+  h.client_alert_seen = alert_seen_[core::index_of(core::Direction::to_server)];
+  h.client_alert_level = client_alert.level;
+  h.client_alert_description = client_alert.description;
+  h.client_alert_name = h.client_alert_seen ? client_alert.description_name : std::string_view{};
+
+  h.certificate_seen = certificate_seen_;
+  h.certificate_chain_length = certificate_chain_length_;
+  if (certificate_.parsed) {
+    h.subject = certificate_.subject.view();
+    h.issuer = certificate_.issuer.view();
+    h.serial = certificate_.serial.view();
+    h.not_before = certificate_.not_before;
+    h.not_after = certificate_.not_after;
+    h.subject_alt_names = std::span<const std::string_view>(certificate_.san_views.data(), certificate_.san_count);
+  }
+  h.fingerprint = certificate_.fingerprint.view();
+
+  if (h.client_hello_seen) {
+    h.ja3 = ja3_.text();
+    h.ja3_hash = ja3_.hash();
+  }
+  if (h.server_hello_seen) {
+    h.ja3s = ja3s_.text();
+    h.ja3s_hash = ja3s_.hash();
+  }
+  counters_.add(TlsCounter::handshakes);
+  if (h.completed) counters_.add(TlsCounter::handshakes_completed);
+  if (context_ != nullptr) context_->sink.emit(h);
+}
+
+}  // namespace spanwatch::proto::tls

@@ -1,0 +1,40 @@
+#pragma once
+// Limits of the TLS parser: every one is an option, a counter (TlsCounter) and an anomaly.
+#include <cstddef>
+#include <cstdint>
+
+namespace spanwatch::proto::tls {
+
+struct TlsOptions {
+  // One handshake message buffered across records/segments (a certificate chain is the large one).
+  // Longer messages are skipped: counter message_too_long, anomaly tls.handshake_message_too_long.
+  std::size_t max_handshake_message = 64 * 1024;
+  // Cipher suites kept from one ClientHello (the rest are counted, anomaly tls.list_truncated).
+  std::size_t max_cipher_suites = 512;
+  // Entries kept per list: extensions, supported_versions, groups, key shares, signature algorithms.
+  std::size_t max_list_entries = 64;
+  // ALPN protocol names kept (each up to 64 bytes).
+  std::size_t max_alpn = 8;
+  // Subject alternative names kept from the server certificate (each up to 256 bytes).
+  std::size_t max_subject_alt_names = 32;
+  // Parse the server certificate with OpenSSL (d2i_X509). Off: certificate fields stay empty.
+  bool parse_certificates = true;
+};
+
+enum class TlsCounter : std::uint8_t {
+  records,
+  client_hellos,
+  server_hellos,
+  certificates,
+  alerts,
+  handshakes,             // tls.handshake summaries emitted
+  handshakes_completed,
+  bypassed,               // flows handed back with Verdict::stop after the handshake
+  malformed,              // anomalies from malformed input
+  message_too_long,
+  list_truncated,
+  desynchronised,         // a direction lost record framing (gap or garbage)
+  count_
+};
+
+}  // namespace spanwatch::proto::tls

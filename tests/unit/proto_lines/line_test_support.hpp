@@ -1,0 +1,130 @@
+#pragma once
+// Shared by the FTP, POP3 and line tests: a sink that copies every event into a line of text (the
+// views die after emit), and a driver that feeds a conversation whole, byte by byte, or split at
+// every offset, so a test can require the same events from all three (STYLE.md #14).
+#include <cstdint>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/bytes.hpp"
+#include "core/direction.hpp"
+#include "events/event_sink.hpp"
+#include "proto/dissector.hpp"
+
+namespace spanwatch::proto::testing {
+
+inline std::string text_of(const core::IpAddress& a) {
+  char buffer[core::IpAddress::text_size];
+  return std::string(a.to_chars(buffer));
+}
+
+inline std::string describe(const events::Event& event) {
+  std::ostringstream out;
+  out << events::name_of(event);
+  std::visit(
+      [&](const auto& e) {
+        using T = std::decay_t<decltype(e)>;
+        if constexpr (std::is_same_v<T, events::AppAnomaly>) {
+          out << " " << e.event;
+        } else if constexpr (std::is_same_v<T, events::ftp::Request> || std::is_same_v<T, events::pop3::Request>) {
+          out << " " << e.command << " [" << e.arguments << "]" << (e.truncated ? " truncated" : "");
+        } else if constexpr (std::is_same_v<T, events::ftp::Reply>) {
+          out << " " << e.command << " [" << e.command_arguments << "] code=" << e.code << " codes=";
+          for (auto c : e.codes) out << c << ",";
+          out << " lines=";
+          for (auto l : e.lines) out << "<" << l << ">";
+          out << " mode=" << events::ftp::name_of(e.mode) << " port=" << e.data_port
+              << (e.reply_truncated ? " truncated" : "");
+        } else if constexpr (std::is_same_v<T, events::ftp::Login>) {
+          out << " user=" << e.user << " password_seen=" << e.password_seen << " masked=" << e.password_masked
+              << " clear=" << e.password << " anonymous=" << e.anonymous << " guest=" << e.guest
+              << " outcome=" << events::ftp::name_of(e.outcome) << " code=" << e.reply_code
+              << " account=" << e.account_seen;
+        } else if constexpr (std::is_same_v<T, events::ftp::DataChannel>) {
+          out << " " << events::ftp::name_of(e.mode) << " " << e.command << " valid=" << e.valid;
+          if (e.valid) out << " " << (e.has_address ? text_of(e.address) : "-") << ":" << e.port;
+        } else if constexpr (std::is_same_v<T, events::pop3::Response>) {
+          out << " " << e.command << " [" << e.command_arguments << "] " << events::pop3::name_of(e.status) << " <"
+              << e.header << "> data=";
+          for (auto l : e.data) out << "<" << l << ">";
+          out << " lines=" << e.data_lines << (e.data_truncated ? " truncated" : "");
+        } else if constexpr (std::is_same_v<T, events::pop3::Login>) {
+          out << " " << e.mechanism_name << " user=" << e.user << " secret_seen=" << e.secret_seen
+              << " in_clear=" << e.secret_in_clear << " masked=" << e.secret_masked << " clear=" << e.secret
+              << " outcome=" << events::pop3::name_of(e.outcome) << " cleartext=" << e.cleartext;
+        } else if constexpr (std::is_same_v<T, events::pop3::StartTls>) {
+          out << " accepted=" << e.accepted;
+        }
+      },
+      event);
+  return out.str();
+}
+
+class RecordingSink final : public events::EventSink {
+ public:
+  void emit(const events::Event& event) override { lines.push_back(describe(event)); }
+  std::vector<std::string> lines;
+};
+
+struct Message {
+  core::Direction direction;
+  std::string bytes;
+};
+
+inline Message client(std::string text) { return {core::Direction::to_server, std::move(text)}; }
+inline Message server(std::string text) { return {core::Direction::to_client, std::move(text)}; }
+
+// Feeds `pieces` of each message (a message cut at the given sizes); a verdict other than more
+// is logged ("verdict switch tls at N" with N the message offset where the next protocol starts)
+// and ends the conversation. finish() runs at the end unless the parser stopped or switched.
+inline std::vector<std::string> run(Dissector& parser, const std::vector<Message>& conversation,
+                                    std::size_t split_message = SIZE_MAX, std::size_t split_at = 0,
+                                    bool byte_by_byte = false) {
+  parser.reset();
+  RecordingSink sink;
+  FeedContext context{sink, core::Timestamp{}};
+  for (std::size_t m = 0; m < conversation.size(); ++m) {
+    const core::Bytes all = core::as_bytes(conversation[m].bytes);
+    std::vector<core::Bytes> pieces;
+    if (byte_by_byte) {
+      for (std::size_t i = 0; i < all.size(); ++i) pieces.push_back(all.subspan(i, 1));
+    } else if (m == split_message && split_at > 0 && split_at < all.size()) {
+      pieces = {all.subspan(0, split_at), all.subspan(split_at)};
+    } else {
+      pieces = {all};
+    }
+    std::size_t base = 0;
+    for (core::Bytes piece : pieces) {
+      std::size_t consumed = 0;
+      const Verdict v = parser.feed(conversation[m].direction, piece, context, consumed);
+      if (v.want == Verdict::Want::switch_protocol) {
+        sink.lines.push_back("verdict switch " + std::string(events::name_of(v.next)) + " at " +
+                             std::to_string(base + consumed));
+        return sink.lines;
+      }
+      if (v.want == Verdict::Want::stop) {
+        sink.lines.push_back("verdict stop");
+        return sink.lines;
+      }
+      base += piece.size();
+    }
+  }
+  parser.finish(context);
+  return sink.lines;
+}
+
+// The events of feeding the conversation whole; REQUIREs that byte-by-byte and every split give
+// the same.
+template <class Check>
+std::vector<std::string> run_all_ways(Dissector& parser, const std::vector<Message>& conversation, Check&& check) {
+  const std::vector<std::string> whole = run(parser, conversation);
+  check(run(parser, conversation, SIZE_MAX, 0, true) == whole, "byte by byte");
+  for (std::size_t m = 0; m < conversation.size(); ++m)
+    for (std::size_t at = 1; at < conversation[m].bytes.size(); ++at)
+      check(run(parser, conversation, m, at) == whole, "split");
+  return whole;
+}
+
+}  // namespace spanwatch::proto::testing
