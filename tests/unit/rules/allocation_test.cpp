@@ -1,0 +1,85 @@
+// Counts global heap allocations to prove evaluation (matching, thresholds, dedupe, correlation,
+// metadata rendering) allocates nothing after warm-up. Replaces operator new for unit_rules.
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <cstdlib>
+#include <new>
+
+#include "rule_test_support.hpp"
+
+namespace {
+std::atomic<std::size_t> allocations{0};
+}
+
+void* operator new(std::size_t size) {
+  allocations.fetch_add(1, std::memory_order_relaxed);
+  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
+  throw std::bad_alloc();
+}
+void* operator new[](std::size_t size) { return operator new(size); }
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete[](void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+
+using namespace spanwatch;
+using namespace spanwatch::rules;
+using namespace spanwatch::rules::testing;
+
+namespace {
+
+// Counts alerts without copying them (CollectingSink allocates).
+class CountingSink final : public AlertSink {
+ public:
+  void on_alert(const Alert& alert) override {
+    ++alerts;
+    for (const MetadataEntry& m : alert.metadata) bytes += m.value.size();
+  }
+  std::size_t alerts = 0;
+  std::size_t bytes = 0;
+};
+
+}  // namespace
+
+TEST_CASE("evaluating the shipped rules allocates nothing after warm-up") {
+  const auto rules = shipped_rules();
+  const std::size_t at_start = allocations.load();
+  RuleEvaluator evaluator;
+  REQUIRE(allocations.load() > at_start);  // the counter sees the tables being preallocated
+  CountingSink sink;
+  events::smb::SessionSetup failure;
+  failure.user = "alice";
+  failure.status.code = 0xC000006D;
+  failure.status.name = "STATUS_LOGON_FAILURE";
+  events::smb::SessionSetup success;
+  success.user = "alice";
+  success.status.name = "STATUS_SUCCESS";
+  events::ftp::DataChannel port;
+  port.mode = events::ftp::DataMode::active;
+  port.valid = port.has_address = true;
+  port.address = ip("192.168.9.9");
+  events::ftp::Login login;
+  login.user = "bob";
+  login.password_seen = true;
+  events::tls::Handshake handshake;
+  handshake.client_max_version = 0x0303;
+  handshake.version = 0x0301;
+  handshake.key_exchange = events::tls::KeyExchange::rsa;
+  handshake.fallback_scsv = true;
+  const events::Event events[] = {failure, failure, failure, failure, failure, success, port, login, handshake};
+
+  auto round = [&](int i) {
+    for (std::size_t k = 0; k < std::size(events); ++k) {
+      const auto f = flow("10.0.0.1", "10.0.0.2", static_cast<std::uint64_t>(i * 16 + k), i * 400.0 + k);
+      evaluator.evaluate(*rules, events[k], f, sink);
+    }
+  };
+  for (int i = 0; i < 5; ++i) round(i);
+  const std::size_t alerts_before = sink.alerts;
+  const std::size_t before = allocations.load();
+  for (int i = 5; i < 505; ++i) round(i);
+  CHECK(allocations.load() - before == 0);
+  // Every round raises 9100001, 9100009, 9100002, 9100003, 9100005, 9100006, 9100007.
+  CHECK(sink.alerts - alerts_before == 500 * 7);
+}
