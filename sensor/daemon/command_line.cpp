@@ -24,7 +24,7 @@ std::string read_bpf_file(const std::string& path) {
 std::string usage_text() {
   return "usage: spanwatch [-c FILE] (-r PCAP [-r PCAP...] | -i IFACE [-i IFACE...]) [-l LOGDIR]\n"
          "                 [--rules DIR] [-F BPF-FILE] [-v|-q] [--set KEY=VALUE] [BPF EXPRESSION...]\n"
-         "       spanwatch [-c FILE] --check-config | --dump-config\n"
+         "       spanwatch [-c FILE] --check-config | --dump-config | --check-rules DIR\n"
          "       spanwatch --version | --help\n"
          "\n"
          "  -c FILE           configuration file (default /etc/spanwatch/spanwatch.yaml when it exists)\n"
@@ -37,10 +37,12 @@ std::string usage_text() {
          "  -v, -q            more or less logging (repeat -v for debug)\n"
          "  --check-config    validate the configuration and exit\n"
          "  --dump-config     print the effective configuration and exit\n"
+         "  --check-rules DIR compile every rule file in DIR, report file:line errors, and exit\n"
          "  --version         print the version and exit\n"
          "  --help            print this help and exit\n"
          "\n"
-         "Words after the options form a BPF filter expression, as with tcpdump and suricata.\n";
+         "Words after the options form a BPF filter expression, as with tcpdump and suricata.\n"
+         "Signals: SIGHUP reloads the rules and reopens eve.json; SIGINT/SIGTERM stop cleanly.\n";
 }
 
 CommandLine parse_command_line(const std::vector<std::string>& args) {
@@ -67,6 +69,7 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
     else if (arg == "-q") cl.verbosity -= 1;
     else if (arg == "--check-config" || arg == "-T") cl.check_config = true;
     else if (arg == "--dump-config") cl.dump_config = true;
+    else if (arg == "--check-rules") cl.check_rules = value("a rules directory");
     else if (arg == "--version" || arg == "-V") cl.show_version = true;
     else if (arg == "--help" || arg == "-h") cl.show_help = true;
     else if (arg == "--") {
@@ -84,7 +87,7 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
   if (cl.show_help || cl.show_version) return cl;
   if (!cl.pcap_files.empty() && !cl.interfaces.empty())
     throw UsageError("-r and -i cannot be used together");
-  if (cl.pcap_files.empty() && cl.interfaces.empty() && !cl.check_config && !cl.dump_config)
+  if (cl.pcap_files.empty() && cl.interfaces.empty() && !cl.check_config && !cl.dump_config && !cl.check_rules)
     throw UsageError("nothing to read: give -r PCAP or -i IFACE (see spanwatch --help)");
   return cl;
 }

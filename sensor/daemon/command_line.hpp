@@ -1,7 +1,8 @@
 #pragma once
 // The command line, familiar to Suricata users:
 //   spanwatch [-c FILE] (-r PCAP [-r PCAP...] | -i IFACE [-i IFACE...]) [-l LOGDIR] [--rules DIR]
-//             [-F BPF-FILE] [-v|-q] [--check-config] [--dump-config] [--version] [--help] [BPF EXPRESSION...]
+//             [-F BPF-FILE] [-v|-q] [--check-config] [--dump-config] [--check-rules DIR] [--version]
+//             [--help] [BPF EXPRESSION...]
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -20,6 +21,7 @@ struct CommandLine {
   std::vector<std::pair<std::string, std::string>> overrides;  // --set key=value
   int verbosity = 0;  // -v raises, -q lowers
   bool check_config = false;
+  std::optional<std::string> check_rules;  // --check-rules DIR
   bool dump_config = false;
   bool show_version = false;
   bool show_help = false;

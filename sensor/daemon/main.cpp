@@ -5,10 +5,12 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <memory>
 #include <iostream>
 #include <string>
 #include <vector>
 
+#include <openssl/rand.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -18,6 +20,8 @@
 #include "daemon/command_line.hpp"
 #include "daemon/run.hpp"
 #include "daemon/sensor_config.hpp"
+#include "rules/rule_set.hpp"
+#include "rules/rule_set_holder.hpp"
 
 #ifndef SPANWATCH_VERSION
 #define SPANWATCH_VERSION "unknown"
@@ -31,6 +35,7 @@ constexpr const char* default_config_file = "/etc/spanwatch/spanwatch.yaml";
 constexpr int exit_usage = 2;
 
 void on_stop_signal(int) { daemon::stop_requested = true; }
+void on_reload_signal(int) { daemon::reload_requested = true; }
 
 void install_signal_handlers() {
   struct sigaction action {};
@@ -38,6 +43,8 @@ void install_signal_handlers() {
   sigemptyset(&action.sa_mask);
   sigaction(SIGINT, &action, nullptr);
   sigaction(SIGTERM, &action, nullptr);
+  action.sa_handler = on_reload_signal;
+  sigaction(SIGHUP, &action, nullptr);
 }
 
 void set_log_level(daemon::LogLevel configured, int verbosity) {
@@ -49,14 +56,43 @@ void set_log_level(daemon::LogLevel configured, int verbosity) {
   spdlog::set_level(levels[level]);
 }
 
+// Masked secrets are keyed hashes: without a configured key, one random key per run lets a SIEM
+// correlate reuse within the run without making the masks comparable across runs.
+void ensure_mask_key(std::string& key) {
+  if (!key.empty()) return;
+  unsigned char bytes[16];
+  if (RAND_bytes(bytes, sizeof bytes) != 1) return;  // the parsers fall back to their own random key
+  static constexpr char hex[] = "0123456789abcdef";
+  for (unsigned char b : bytes) {
+    key.push_back(hex[b >> 4]);
+    key.push_back(hex[b & 15]);
+  }
+}
+
 void print_summary(const daemon::RunSummary& s) {
+  const char* separator = nullptr;
   std::printf("spanwatch %s: %.2f s\n", SPANWATCH_VERSION, s.seconds);
   std::printf("  packets   %llu (%.1f MB)\n", static_cast<unsigned long long>(s.packets),
               static_cast<double>(s.bytes) / 1e6);
-  std::printf("  flows     %llu\n", static_cast<unsigned long long>(s.flows));
+  std::printf("  flows     %llu", static_cast<unsigned long long>(s.flows));
+  separator = " (";
+  for (std::size_t p = 1; p < static_cast<std::size_t>(events::Protocol::count_); ++p) {
+    if (s.app_flows[p] == 0) continue;
+    std::printf("%s%s %llu", separator, std::string(events::name_of(static_cast<events::Protocol>(p))).c_str(),
+                static_cast<unsigned long long>(s.app_flows[p]));
+    separator = ", ";
+  }
+  std::printf("%s\n", separator[0] == ',' ? ")" : "");
+  std::printf("  events    %llu\n", static_cast<unsigned long long>(s.events));
   std::printf("  malformed %llu packets, %llu anomaly records\n", static_cast<unsigned long long>(s.malformed),
               static_cast<unsigned long long>(s.anomalies));
-  std::printf("  alerts    %llu\n", static_cast<unsigned long long>(s.alerts));
+  std::printf("  alerts    %llu", static_cast<unsigned long long>(s.alerts));
+  separator = " (";
+  for (const auto& [rule, count] : s.alerts_by_rule) {
+    std::printf("%s%u: %llu", separator, rule, static_cast<unsigned long long>(count));
+    separator = ", ";
+  }
+  std::printf("%s\n", s.alerts_by_rule.empty() ? "" : ")");
   std::printf("  drops     %llu kernel, %llu interface\n", static_cast<unsigned long long>(s.kernel_drops),
               static_cast<unsigned long long>(s.kernel_ifdrops));
   if (!s.eve_path.empty())
@@ -104,6 +140,15 @@ int run_main(const std::vector<std::string>& args) {
   if (cl.bpf) config.live.bpf = *cl.bpf;
   set_log_level(config.log_level, cl.verbosity);
 
+  rules::RuleOptions rule_options;
+  if (!config.home_net.empty()) rule_options.address_groups["HOME_NET"] = config.home_net;
+  if (!config.ftp_nat_allowed.empty()) rule_options.address_groups["FTP_NAT_ALLOWED"] = config.ftp_nat_allowed;
+  if (cl.check_rules) {
+    const rules::RuleCheck check = rules::check_rules(*cl.check_rules, rule_options);
+    std::fputs(check.text.c_str(), check.ok ? stdout : stderr);
+    if (!check.text.empty() && check.text.back() != '\n') std::fputc('\n', check.ok ? stdout : stderr);
+    return check.ok ? 0 : exit_usage;
+  }
   if (cl.dump_config) {
     std::fputs(table.dump().c_str(), stdout);
     return 0;
@@ -113,15 +158,33 @@ int run_main(const std::vector<std::string>& args) {
     return 0;
   }
 
-  daemon::RunRequest request;
-  request.pcap_files = cl.pcap_files;
-  request.interfaces = cl.interfaces.empty() && cl.pcap_files.empty() ? config.interfaces : cl.interfaces;
-  for (const auto& file : request.pcap_files) {
+  for (const auto& file : cl.pcap_files) {
     if (!std::filesystem::is_regular_file(file)) {
       std::fprintf(stderr, "spanwatch: cannot read capture file %s: no such file\n", file.c_str());
       return exit_usage;
     }
   }
+  ensure_mask_key(config.engine.app.credentials.mask_key);
+  // Rules: a broken rule file stops the start (file:line); a missing default folder only warns.
+  std::unique_ptr<rules::RuleSetHolder> rule_holder;
+  if (std::filesystem::is_directory(config.rules_dir)) {
+    try {
+      rule_holder = std::make_unique<rules::RuleSetHolder>(rules::load_rules(config.rules_dir, rule_options));
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "spanwatch: %s\n", e.what());
+      return exit_usage;
+    }
+  } else if (cl.rules_dir) {
+    std::fprintf(stderr, "spanwatch: rules folder %s does not exist\n", config.rules_dir.c_str());
+    return exit_usage;
+  } else {
+    spdlog::warn("no rules folder at {}: running without detection rules", config.rules_dir);
+  }
+  daemon::RunRequest request;
+  request.rules = rule_holder.get();
+  request.rule_options = rule_options;
+  request.pcap_files = cl.pcap_files;
+  request.interfaces = cl.interfaces.empty() && cl.pcap_files.empty() ? config.interfaces : cl.interfaces;
   request.show_progress = isatty(STDERR_FILENO) && cl.verbosity >= 0;
 
   install_signal_handlers();

@@ -2,6 +2,7 @@
 
 #include <poll.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <cstdio>
@@ -21,6 +22,7 @@
 namespace spanwatch::daemon {
 
 std::atomic<bool> stop_requested{false};
+std::atomic<bool> reload_requested{false};
 
 namespace {
 
@@ -47,7 +49,7 @@ class Session {
  public:
   Session(const SensorConfig& config, const RunRequest& request)
       : config_(config), request_(request), eve_(context_for(config, request)),
-        worker_(config.engine, eve_, eve_file_), started_(Clock::now()), last_stats_(started_) {
+        worker_(config.engine, eve_, eve_file_, request.rules), started_(Clock::now()), last_stats_(started_) {
     if (config.eve_enabled) {
       std::error_code error;
       std::filesystem::create_directories(config.log_dir, error);
@@ -64,6 +66,7 @@ class Session {
   void tick(const std::vector<std::unique_ptr<capture::PacketSource>>& live_sources,
             const capture::PacketSource* file, std::size_t file_number) {
     const auto now = Clock::now();
+    if (reload_requested.exchange(false)) reload();
     if (config_.stats_interval_seconds != 0 &&
         now - last_stats_ >= std::chrono::seconds(config_.stats_interval_seconds)) {
       last_stats_ = now;
@@ -87,6 +90,15 @@ class Session {
     summary_.flows = worker_.flow_stats().total;
     summary_.malformed = w.malformed;
     summary_.anomalies = w.anomaly_records;
+    const auto& app = worker_.app_layer_stats();
+    for (std::size_t p = 0; p < static_cast<std::size_t>(events::Protocol::count_); ++p) {
+      summary_.events += app.tx[p];
+      summary_.app_flows[p] = app.flows[p];
+    }
+    summary_.alerts = app.alerts;
+    for (std::size_t i = 0; i < engine::AppLayerStats::tracked_rules && app.alert_rule[i] != 0; ++i)
+      summary_.alerts_by_rule.emplace_back(app.alert_rule[i], app.alert_count[i]);
+    std::sort(summary_.alerts_by_rule.begin(), summary_.alerts_by_rule.end());
     summary_.kernel_drops = capture_.kernel_drops;
     summary_.kernel_ifdrops = capture_.kernel_ifdrops;
     summary_.eve_lines = eve_file_.written_lines();
@@ -98,6 +110,17 @@ class Session {
   void add_capture_stats(const capture::CaptureStats& stats) { capture_.add(stats); }
 
  private:
+  // SIGHUP: new rules compiled here, off the packet path, and swapped in (a broken file keeps the
+  // old ones); eve.json reopened so logrotate's `create` and `copytruncate` both work.
+  void reload() {
+    if (request_.rules != nullptr) {
+      const rules::ReloadResult result = request_.rules->reload(config_.rules_dir, request_.rule_options);
+      if (result.ok) spdlog::info("reloaded {} rules from {}", result.rules, config_.rules_dir);
+      else spdlog::error("rules not reloaded, the previous ones stay: {}", result.error);
+    }
+    if (eve_file_.is_open() && !eve_file_.reopen()) spdlog::error("cannot reopen {}", eve_file_.path());
+  }
+
   void write_stats(const std::vector<std::unique_ptr<capture::PacketSource>>& live_sources) {
     snapshot_.clear();
     snapshot_.set_uptime_seconds(std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - started_).count());

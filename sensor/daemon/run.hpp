@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "daemon/sensor_config.hpp"
+#include "events/protocol.hpp"
+#include "rules/rule_set_holder.hpp"
 
 namespace spanwatch::daemon {
 
@@ -16,7 +18,10 @@ struct RunSummary {
   std::uint64_t flows = 0;
   std::uint64_t malformed = 0;
   std::uint64_t anomalies = 0;
+  std::uint64_t events = 0;  // protocol events (logins, commands, handshakes, ...)
+  std::uint64_t app_flows[static_cast<std::size_t>(events::Protocol::count_)] = {};
   std::uint64_t alerts = 0;
+  std::vector<std::pair<std::uint32_t, std::uint64_t>> alerts_by_rule;
   std::uint64_t kernel_drops = 0;
   std::uint64_t kernel_ifdrops = 0;
   std::uint64_t eve_lines = 0;
@@ -29,10 +34,14 @@ struct RunRequest {
   std::vector<std::string> pcap_files;  // offline, read in order; or
   std::vector<std::string> interfaces;  // live
   bool show_progress = false;           // a progress line on stderr (a terminal)
+  rules::RuleSetHolder* rules = nullptr;  // null: no detection
+  rules::RuleOptions rule_options;        // for reloads
 };
 
-// Set by the signal handler; the run ends its current batch, finishes flows and writes final stats.
+// Set by the signal handlers; the run acts on them between batches: stop ends the run (flows are
+// finished, final stats written), reload recompiles the rules and reopens eve.json.
 extern std::atomic<bool> stop_requested;
+extern std::atomic<bool> reload_requested;
 
 // Throws capture::CaptureError when a source cannot be opened, std::runtime_error for output errors.
 RunSummary run(const SensorConfig& config, const RunRequest& request);

@@ -48,6 +48,33 @@ void bind_options(config::OptionTable& t, SensorConfig& c) {
   t.add_size("stream.depth", &s.depth, "Bytes per direction handed to protocol parsers (0: unlimited)");
   t.add_size("stream.segment_chunk_size", &s.segment_chunk_bytes, "Size of one storage chunk", 64, 65535);
 
+  auto& a = c.engine.app;
+  t.describe_section("protocols", "Application-layer parsers; a flow's protocol is recognised by content.");
+  t.add_bool("protocols.enabled", &a.enabled, "Recognise and parse FTP, POP3, SMB, TLS (and SMTP/IMAP STARTTLS); off: reassemble every flow to stream.depth, parse nothing");
+  t.add_integer("protocols.probe_buffers", &a.probe_buffers,
+                "Flows being recognised at once (each holds protocols.probe_buffer_size bytes)", 1u, 1u << 24);
+  t.add_size("protocols.probe_buffer_size", &a.probe_buffer_bytes, "First bytes kept per flow for recognition",
+             256, 16384);
+  t.add_bool("protocols.eve_records", &a.eve_records, "Write ftp, pop3, smb and tls EVE records");
+  t.describe_section("protocols.credentials", "Passwords and tokens seen in clear.");
+  t.add_bool("protocols.credentials.log_cleartext", &a.credentials.log_cleartext,
+             "Lab mode: write secrets in clear instead of their masked form (length and keyed hash)");
+  t.add_string("protocols.credentials.mask_key", &a.credentials.mask_key,
+               "Key of the masked form's HMAC (empty: random per run, so masks correlate only within a run)");
+  t.add_integer("protocols.ftp.max_sessions", &a.max_ftp, "FTP control connections parsed at once", 1u, 1u << 22);
+  t.add_size("protocols.ftp.max_line", &a.ftp.max_line, "Longest FTP command or reply line kept", 64, 1u << 20);
+  t.add_integer("protocols.pop3.max_sessions", &a.max_pop3, "POP3 sessions parsed at once", 1u, 1u << 22);
+  t.add_size("protocols.pop3.max_line", &a.pop3.max_line, "Longest POP3 line kept", 64, 1u << 20);
+  t.add_integer("protocols.smb.max_sessions", &a.max_smb, "SMB connections parsed at once", 1u, 1u << 22);
+  t.add_size("protocols.smb.max_message", &a.smb.max_message_bytes,
+             "Largest SMB message buffered whole (bodies of reads and writes are skipped, never buffered)", 4096,
+             1u << 24);
+  t.add_integer("protocols.tls.max_sessions", &a.max_tls, "TLS handshakes parsed at once", 1u, 1u << 22);
+  t.add_size("protocols.tls.max_handshake_message", &a.tls.max_handshake_message,
+             "Largest TLS handshake message buffered (certificate chains are the large ones)", 4096, 1u << 24);
+  t.add_integer("protocols.starttls.max_sessions", &a.max_starttls,
+                "SMTP and IMAP sessions watched at once for STARTTLS, each", 1u, 1u << 22);
+
   t.describe_section("outputs", "Where records go.");
   t.add_string("outputs.log_dir", &c.log_dir, "Folder for eve.json (-l overrides)");
   t.add_bool("outputs.eve.enabled", &c.eve_enabled, "Write EVE JSON records");
@@ -58,6 +85,10 @@ void bind_options(config::OptionTable& t, SensorConfig& c) {
 
   t.describe_section("rules", "Detection rules.");
   t.add_string("rules.dir", &c.rules_dir, "Folder of rule files (--rules overrides)");
+  t.add_string_list("rules.home_net", &c.home_net,
+                    "CIDRs of $HOME_NET (empty: the private, ULA and CGNAT ranges)");
+  t.add_string_list("rules.ftp_nat_allowed", &c.ftp_nat_allowed,
+                    "CIDRs a PORT/EPRT may announce without a NAT-mismatch alert ($FTP_NAT_ALLOWED)");
 
   t.describe_section("logging", "The sensor's own log on stderr / the journal.");
   t.add_enum("logging.level", &c.log_level, "Least severe message shown (-v and -q shift it)",

@@ -23,6 +23,8 @@ struct SensorConfig {
   std::string eve_filename = "eve.json";
   std::uint32_t stats_interval_seconds = 60;  // 0: only at exit
   std::string rules_dir = "/etc/spanwatch/rules";
+  std::vector<std::string> home_net;          // empty: $HOME_NET is $PRIVATE
+  std::vector<std::string> ftp_nat_allowed;   // PORT/EPRT addresses that are not a NAT mismatch
   LogLevel log_level = LogLevel::info;
 };
 

@@ -4,6 +4,7 @@
 #include <cstdint>
 
 #include "decode/decode_options.hpp"
+#include "engine/app_layer_options.hpp"
 #include "flow/flow_table_options.hpp"
 #include "flow/tcp/reassembly_options.hpp"
 
@@ -19,6 +20,7 @@ struct EngineOptions {
     options.depth = 1u << 20;
     return options;
   }();
+  AppLayerOptions app;
   bool anomaly_records = true;  // write an EVE anomaly record per malformed packet / stream anomaly
 };
 

@@ -5,7 +5,7 @@
 #include <memory>
 #include <vector>
 
-#include "engine/dissector_slot.hpp"
+#include "engine/app_layer.hpp"
 #include "flow/flow.hpp"
 #include "flow/tcp/tcp_session.hpp"
 

@@ -1,18 +1,18 @@
 #include "engine/worker.hpp"
 
-#include <netinet/in.h>
-
 #include "alert/anomaly_record.hpp"
-#include "flow/community_id.hpp"
+#include "engine/flow_header.hpp"
 
 namespace spanwatch::engine {
 
-Worker::Worker(const EngineOptions& options, alert::EveWriter& eve, alert::EveFile& eve_file)
+Worker::Worker(const EngineOptions& options, alert::EveWriter& eve, alert::EveFile& eve_file,
+               const rules::RuleSetHolder* rules)
     : options_(options),
       eve_(eve),
       eve_file_(eve_file),
       decoder_(options.decode),
       reassembler_(options.stream),
+      app_(options.app, eve, eve_file, rules),
       flows_(options.flow, *this),
       states_(flows_.capacity()) {}
 
@@ -22,6 +22,7 @@ void Worker::on_packet(const core::PacketView& packet) {
   stats_.bytes += packet.caplen;
   stats_.last_packet = packet.ts;
   now_ = packet.ts;
+  app_.set_time(packet.ts);
 
   const decode::DecodeResult result = decoder_.decode(packet, decoded_);
   // Frames that carry no IP (LLDP, STP, unknown ethertypes) are counted, not logged one by one.
@@ -53,7 +54,7 @@ void Worker::on_tcp(flow::Flow& flow, core::Direction direction, const decode::D
     }
     FlowState& state = states_[flow.extension];
     reassembler_.open(state.session);
-    state.slot.reset(app_layer_);
+    state.slot.reset(app_, flow);
   }
   FlowState& state = states_[flow.extension];
   if (state.session.stopped()) return;
@@ -75,27 +76,12 @@ void Worker::flow_ended(flow::Flow& flow, flow::FlowEndReason) {
 
 void Worker::finish() { flows_.end_all(flow::FlowEndReason::shutdown); }
 
-void Worker::fill_header(const flow::Flow& flow, alert::FlowHeader& header, char (&community_id)[32]) const {
-  header.flow_id = flow.id;
-  header.src_ip = flow.client_address();
-  header.dest_ip = flow.server_address();
-  header.src_port = flow.client_port();
-  header.dest_port = flow.server_port();
-  header.ip_protocol = flow.key.ip_protocol;
-  header.has_ports = flow.key.ip_protocol == IPPROTO_TCP || flow.key.ip_protocol == IPPROTO_UDP;
-  header.vlan[0] = flow.key.vlan[0];
-  header.vlan[1] = flow.key.vlan[1];
-  header.vlan_count = static_cast<std::uint8_t>((flow.key.vlan[0] != 0) + (flow.key.vlan[1] != 0));
-  header.community_id = flow::community_id(flow, community_id);
-}
-
 void Worker::write_anomaly(const flow::Flow* flow, std::string_view type, std::string_view event) {
   if (!options_.anomaly_records) return;
   ++stats_.anomaly_records;
-  alert::FlowHeader header;
-  char community_id[32];
-  if (flow != nullptr) fill_header(*flow, header, community_id);
-  alert::write_anomaly(eve_, eve_file_, now_, flow != nullptr ? &header : nullptr, type, event);
+  FlowHeaderBuffer header;
+  if (flow != nullptr) fill_flow_header(*flow, header);
+  alert::write_anomaly(eve_, eve_file_, now_, flow != nullptr ? &header.header : nullptr, type, event);
 }
 
 }  // namespace spanwatch::engine

@@ -10,7 +10,7 @@
 #include "core/packet_view.hpp"
 #include "decode/decoded_packet.hpp"
 #include "decode/decoder.hpp"
-#include "engine/dissector_slot.hpp"
+#include "engine/app_layer.hpp"
 #include "engine/engine_options.hpp"
 #include "engine/flow_state_pool.hpp"
 #include "flow/flow_table.hpp"
@@ -30,7 +30,9 @@ struct WorkerStats {
 
 class Worker final : private flow::FlowEndHandler {
  public:
-  Worker(const EngineOptions& options, alert::EveWriter& eve, alert::EveFile& eve_file);
+  // `rules` may be null (no detection); it outlives the worker.
+  Worker(const EngineOptions& options, alert::EveWriter& eve, alert::EveFile& eve_file,
+         const rules::RuleSetHolder* rules = nullptr);
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
 
@@ -50,24 +52,23 @@ class Worker final : private flow::FlowEndHandler {
   const decode::DecodeStats& decode_stats() const { return decoder_.stats(); }
   const flow::FlowStats& flow_stats() const { return flows_.stats(); }
   flow::tcp::ReassemblyStats stream_stats() const { return reassembler_.stats(); }
-  const AppLayerStats& app_layer_stats() const { return app_layer_; }
+  const AppLayerStats& app_layer_stats() const { return app_.stats(); }
 
  private:
   void flow_ended(flow::Flow& flow, flow::FlowEndReason why) override;
   void on_tcp(flow::Flow& flow, core::Direction direction, const decode::DecodedPacket& packet);
   void write_anomaly(const flow::Flow* flow, std::string_view type, std::string_view event);
-  void fill_header(const flow::Flow& flow, alert::FlowHeader& header, char (&community_id)[32]) const;
 
   EngineOptions options_;
   alert::EveWriter& eve_;
   alert::EveFile& eve_file_;
   decode::Decoder decoder_;
   flow::tcp::Reassembler reassembler_;
+  AppLayer app_;
   flow::FlowTable flows_;
   FlowStatePool states_;  // sized after the flow table: one entry per flow it can hold
   decode::DecodedPacket decoded_;
   core::Timestamp now_;
-  AppLayerStats app_layer_;
   WorkerStats stats_;
 };
 

@@ -99,12 +99,46 @@ void add_stream(alert::StatsSnapshot& s, const flow::tcp::ReassemblyStats& t) {
   s.add("flow_bypassed.closed", t.bypassed);
 }
 
+// app_layer.{flow,tx,error}.<protocol>: Suricata's names for what each parser saw.
+void add_app_layer(alert::StatsSnapshot& s, const AppLayerStats& a) {
+  struct Paths {
+    events::Protocol protocol;
+    std::string_view flow, tx, parser, gap, alloc;
+  };
+  static constexpr Paths paths[] = {
+      {events::Protocol::ftp, "app_layer.flow.ftp", "app_layer.tx.ftp", "app_layer.error.ftp.parser",
+       "app_layer.error.ftp.gap", "app_layer.error.ftp.alloc"},
+      {events::Protocol::pop3, "app_layer.flow.pop3", "app_layer.tx.pop3", "app_layer.error.pop3.parser",
+       "app_layer.error.pop3.gap", "app_layer.error.pop3.alloc"},
+      {events::Protocol::smb, "app_layer.flow.smb", "app_layer.tx.smb", "app_layer.error.smb.parser",
+       "app_layer.error.smb.gap", "app_layer.error.smb.alloc"},
+      {events::Protocol::tls, "app_layer.flow.tls", "app_layer.tx.tls", "app_layer.error.tls.parser",
+       "app_layer.error.tls.gap", "app_layer.error.tls.alloc"},
+      {events::Protocol::smtp, "app_layer.flow.smtp", "app_layer.tx.smtp", "app_layer.error.smtp.parser",
+       "app_layer.error.smtp.gap", "app_layer.error.smtp.alloc"},
+      {events::Protocol::imap, "app_layer.flow.imap", "app_layer.tx.imap", "app_layer.error.imap.parser",
+       "app_layer.error.imap.gap", "app_layer.error.imap.alloc"},
+  };
+  for (const Paths& p : paths) {
+    const auto i = static_cast<std::size_t>(p.protocol);
+    s.add(p.flow, a.flows[i]);
+    s.add(p.tx, a.tx[i]);
+    s.add(p.parser, a.parser_errors[i]);
+    s.add(p.gap, a.gaps[i]);
+    s.add(p.alloc, a.pool_exhausted[i]);
+  }
+  s.add("app_layer.flow.failed_tcp", a.unrecognised);
+}
+
 }  // namespace
 
 void Worker::collect_stats(alert::StatsSnapshot& snapshot) const {
   add_decode(snapshot, decoder_.stats());
   add_flow(snapshot, flows_.stats());
   add_stream(snapshot, reassembler_.stats());
+  add_app_layer(snapshot, app_.stats());
+  snapshot.add("detect.alert", app_.stats().alerts);
+  snapshot.add("detect.alerts_suppressed", app_.rule_stats().suppressed);
 }
 
 }  // namespace spanwatch::engine

@@ -38,13 +38,20 @@ printf 'flow:\n  timeouts:\n    tcp_establihsed: 10\n' >"$work/typo.yaml"
 expect 2 "typo.yaml:3:5: .*tcp_establihsed.*did you mean" -- "$sensor" -c "$work/typo.yaml" --check-config
 expect 2 "command line: flow.memcap" -- "$sensor" -c /dev/null --set flow.memcap=lots --check-config
 printf 'garbage that is not a capture\n' >"$work/junk.pcap"
-expect 2 "junk.pcap" -- "$sensor" -r "$work/junk.pcap" -l "$work/logs"
+expect 2 "junk.pcap" -- "$sensor" -c /dev/null --rules "$source_dir/rules" -r "$work/junk.pcap" -l "$work/logs"
+printf -- '- id: 1\n  name: [broken\n' >"$work/broken.yaml"
+mkdir -p "$work/badrules" && cp "$work/broken.yaml" "$work/badrules/"
+expect 2 "broken.yaml:[0-9]+" -- "$sensor" --check-rules "$work/badrules"
+expect 2 "broken.yaml:[0-9]+" -- "$sensor" -c /dev/null --rules "$work/badrules" -r "$work/junk.pcap" -l "$work/logs"
+expect 2 "rules folder $work/none does not exist" -- "$sensor" -c /dev/null --rules "$work/none" -r "$work/junk.pcap" -l "$work/logs"
 
 expect 0 "" -- "$sensor" --version
 grep -qE '^spanwatch [0-9]+\.[0-9]+\.[0-9]+$' "$work/out" || fail "--version printed: $(cat "$work/out")"
 expect 0 "" -- "$sensor" --help
 grep -q -- "--check-config" "$work/out" || fail "--help does not mention --check-config"
 expect 0 "" -- "$sensor" -c "$source_dir/config/spanwatch.yaml" --check-config
+expect 0 "" -- "$sensor" --check-rules "$source_dir/rules"
+grep -qE "[0-9]+ rules" "$work/out" || fail "--check-rules does not say how many rules it compiled: $(cat "$work/out")"
 
 # The shipped file documents every option at its default: it is what --dump-config prints.
 "$sensor" -c /dev/null --dump-config >"$work/dump.yaml" || fail "--dump-config failed"

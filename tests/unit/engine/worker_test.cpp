@@ -19,7 +19,7 @@ void feed(engine::Worker& worker, const Frame& f, std::int64_t second, std::uint
 
 }  // namespace
 
-TEST_CASE("A flow's reassembled bytes reach the application layer once, in order, both ways") {
+TEST_CASE("A flow's reassembled bytes reach the recognised parser once, in order, both ways") {
   engine::EngineOptions options;
   options.flow.max_flows = 64;
   options.stream.memcap_bytes = 1u << 20;
@@ -32,9 +32,11 @@ TEST_CASE("A flow's reassembled bytes reach the application layer once, in order
   feed(worker, tcp_frame(s, c, {21, 40000, 901, 101, tcp_flags::ack, 65535, {}, bytes_of("220 hi\r\n")}), 10, 2);
   feed(worker, tcp_frame(c, s, {40000, 21, 101, 909, tcp_flags::ack, 65535, {}, bytes_of("USER x\r\n")}), 10, 3);
   worker.finish();
-  CHECK(worker.app_layer_stats().bytes[0] == 8);
-  CHECK(worker.app_layer_stats().bytes[1] == 8);
-  CHECK(worker.app_layer_stats().flows_finished == 1);
+  const auto& app = worker.app_layer_stats();
+  CHECK(app.bytes[0] == 8);
+  CHECK(app.bytes[1] == 8);
+  CHECK(app.flows[static_cast<std::size_t>(events::Protocol::ftp)] == 1);
+  CHECK(app.tx[static_cast<std::size_t>(events::Protocol::ftp)] >= 1);  // USER with its login pending
   CHECK(worker.flow_stats().total == 1);
 }
 
@@ -55,4 +57,26 @@ TEST_CASE("Flows that end by timeout give their reassembly state back") {
   CHECK(worker.flow_stats().total == 200);
   CHECK(worker.flow_stats().active <= 8);
   CHECK(worker.stream_stats().active_sessions == worker.flow_stats().active);
+}
+
+TEST_CASE("A flow no parser recognises is bypassed after both sides spoke") {
+  engine::EngineOptions options;
+  options.flow.max_flows = 8;
+  options.stream.memcap_bytes = 1u << 20;
+  alert::EveFile eve_file;
+  alert::EveWriter eve;
+  engine::Worker worker(options, eve, eve_file);
+  const Address c = Address::v4(10, 2, 2, 1), s = Address::v4(10, 2, 2, 2);
+  feed(worker, tcp_frame(c, s, {40001, 80, 100, 0, tcp_flags::syn, 65535, {}, {}}), 10, 0);
+  feed(worker, tcp_frame(s, c, {80, 40001, 900, 101, tcp_flags::syn | tcp_flags::ack, 65535, {}, {}}), 10, 1);
+  const Frame get = bytes_of("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+  const Frame reply = bytes_of("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nbody");
+  feed(worker, tcp_frame(c, s, {40001, 80, 101, 901, tcp_flags::ack, 65535, {}, get}), 10, 2);
+  feed(worker, tcp_frame(s, c, {80, 40001, 901, 101 + static_cast<std::uint32_t>(get.size()), tcp_flags::ack, 65535, {}, reply}), 10, 3);
+  // Later bytes are not delivered: the flow is bypassed.
+  feed(worker, tcp_frame(s, c, {80, 40001, 901 + static_cast<std::uint32_t>(reply.size()), 101, tcp_flags::ack, 65535, {}, reply}), 10, 4);
+  const auto& app = worker.app_layer_stats();
+  CHECK(app.unrecognised == 1);
+  CHECK(app.bytes[1] == reply.size());
+  CHECK(worker.stream_stats().bypassed == 1);
 }

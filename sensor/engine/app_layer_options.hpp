@@ -1,0 +1,37 @@
+#pragma once
+// Options of the application layer: recognition, parser pools, and each parser's own options.
+#include <cstddef>
+#include <cstdint>
+
+#include "proto/credentials.hpp"
+#include "proto/ftp/parser.hpp"
+#include "proto/pop3/parser.hpp"
+#include "proto/smb/parser.hpp"
+#include "proto/tls/parser.hpp"
+#include "rules/rule_evaluator.hpp"
+
+namespace spanwatch::engine {
+
+struct AppLayerOptions {
+  bool enabled = true;
+  // Flows whose protocol is still being recognised each hold one probe buffer of this size.
+  std::uint32_t probe_buffers = 8192;
+  std::uint32_t probe_buffer_bytes = 1024;
+  // Parsers alive at once, per protocol; a flow that finds its pool empty is counted and bypassed.
+  // Parsers are created on first need, so these bound memory under load (each SMB parser holds
+  // about 50 KiB, each TLS parser up to tls.max_handshake_message) without costing it at rest.
+  std::uint32_t max_ftp = 4096;
+  std::uint32_t max_pop3 = 4096;
+  std::uint32_t max_smb = 1024;
+  std::uint32_t max_tls = 2048;
+  std::uint32_t max_starttls = 1024;  // SMTP and IMAP, each
+  bool eve_records = true;           // write ftp/pop3/smb/tls EVE records
+  proto::CredentialOptions credentials;
+  proto::ftp::FtpOptions ftp;
+  proto::pop3::Pop3Options pop3;
+  proto::smb::SmbOptions smb;
+  proto::tls::TlsOptions tls;
+  rules::EvaluatorOptions rules;
+};
+
+}  // namespace spanwatch::engine
