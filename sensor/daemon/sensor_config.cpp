@@ -55,6 +55,9 @@ void bind_options(config::OptionTable& t, SensorConfig& c) {
                 "Flows being recognised at once (each holds protocols.probe_buffer_size bytes)", 1u, 1u << 24);
   t.add_size("protocols.probe_buffer_size", &a.probe_buffer_bytes, "First bytes kept per flow for recognition",
              256, 16384);
+  t.add_size("protocols.late_tls_window", &a.late_tls_window,
+             "After an unrecognised start, bytes watched for a ClientHello (TLS behind CONNECT, SOCKS, RDP, "
+             "STARTTLS); 0: bypass at once");
   t.add_bool("protocols.eve_records", &a.eve_records, "Write ftp, pop3, smb and tls EVE records");
   t.describe_section("protocols.credentials", "Passwords and tokens seen in clear.");
   t.add_bool("protocols.credentials.log_cleartext", &a.credentials.log_cleartext,

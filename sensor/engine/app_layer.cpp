@@ -7,6 +7,7 @@
 #include "alert/app_record.hpp"
 #include "engine/flow_header.hpp"
 #include "proto/recognizer.hpp"
+#include "proto/tls/probe.hpp"
 
 namespace spanwatch::engine {
 namespace {
@@ -57,6 +58,7 @@ void DissectorSlot::reset(AppLayer& app, const flow::Flow& flow) {
   hopeless_[0] = hopeless_[1] = false;
   port_protocol_fits_[0] = port_protocol_fits_[1] = false;
   skip_[0] = skip_[1] = 0;
+  watched_bytes_ = 0;
   state_ = State::recognising;
 }
 
@@ -117,6 +119,7 @@ StreamVerdict AppLayer::feed(DissectorSlot& slot, core::Direction direction, cor
   current_flow_ = slot.flow_;
   switch (slot.state_) {
     case DissectorSlot::State::recognising: return recognise(slot, direction, bytes);
+    case DissectorSlot::State::watching: return watch(slot, direction, bytes);
     case DissectorSlot::State::parsing: return run(slot, direction, bytes);
     case DissectorSlot::State::done: break;
   }
@@ -135,6 +138,15 @@ StreamVerdict AppLayer::recognise(DissectorSlot& slot, core::Direction direction
     }
     slot.probe_buffer_ = probe_free_.back() + 1;
     probe_free_.pop_back();
+  }
+  // A client chunk that opens a TLS ClientHello after a plain prologue (IRC or LDAP STARTTLS, HTTP
+  // CONNECT, SOCKS): the prologue is no protocol we parse, TLS starts here.
+  if (direction == core::Direction::to_server && slot.probe_bytes_[0] != 0 &&
+      proto::tls::probe_tls(direction, bytes) == proto::ProbeResult::yes) {
+    release_probe_buffer(slot);
+    ++stats_.late_tls;
+    if (start(slot, Protocol::tls).want == StreamVerdict::Want::stop) return StreamVerdict::stop();
+    return run(slot, direction, bytes);
   }
   const ProbeLayout layout = layout_of(options_.probe_buffer_bytes);
   std::uint8_t* buffer = probe_storage_.data() + std::size_t{slot.probe_buffer_ - 1} * options_.probe_buffer_bytes;
@@ -171,11 +183,8 @@ StreamVerdict AppLayer::recognise(DissectorSlot& slot, core::Direction direction
     slot.hopeless_[d] = true;
     const unsigned other = 1 - d;
     // Both sides have spoken and neither looks like a protocol we parse, or the buffer is full.
-    if ((slot.hopeless_[other] || kept < bytes.size() || slot.probe_used_ == max_log_entries)) {
-      ++stats_.unrecognised;
-      give_up(slot);
-      return StreamVerdict::stop();
-    }
+    if ((slot.hopeless_[other] || kept < bytes.size() || slot.probe_used_ == max_log_entries))
+      return unrecognised(slot);
   }
   std::uint8_t* entry = buffer + layout.log_offset + slot.probe_used_ * log_entry_bytes;
   entry[0] = static_cast<std::uint8_t>(d);
@@ -184,6 +193,31 @@ StreamVerdict AppLayer::recognise(DissectorSlot& slot, core::Direction direction
   ++slot.probe_used_;
   slot.probe_bytes_[d] = static_cast<std::uint16_t>(slot.probe_bytes_[d] + kept);
   return StreamVerdict::more();
+}
+
+StreamVerdict AppLayer::unrecognised(DissectorSlot& slot) {
+  release_probe_buffer(slot);
+  if (options_.late_tls_window == 0) {
+    ++stats_.unrecognised;
+    slot.state_ = DissectorSlot::State::done;
+    return StreamVerdict::stop();
+  }
+  slot.state_ = DissectorSlot::State::watching;
+  return StreamVerdict::more();
+}
+
+StreamVerdict AppLayer::watch(DissectorSlot& slot, core::Direction direction, core::Bytes bytes) {
+  if (direction == core::Direction::to_server &&
+      proto::tls::probe_tls(direction, bytes) == proto::ProbeResult::yes) {
+    ++stats_.late_tls;
+    if (start(slot, Protocol::tls).want == StreamVerdict::Want::stop) return StreamVerdict::stop();
+    return run(slot, direction, bytes);
+  }
+  slot.watched_bytes_ += static_cast<std::uint32_t>(std::min<std::size_t>(bytes.size(), options_.late_tls_window));
+  if (slot.watched_bytes_ < options_.late_tls_window) return StreamVerdict::more();
+  ++stats_.unrecognised;
+  slot.state_ = DissectorSlot::State::done;
+  return StreamVerdict::stop();
 }
 
 StreamVerdict AppLayer::start(DissectorSlot& slot, Protocol protocol) {
@@ -242,6 +276,7 @@ StreamVerdict AppLayer::run(DissectorSlot& slot, core::Direction direction, core
 StreamVerdict AppLayer::gap(DissectorSlot& slot, core::Direction direction, std::uint64_t length) {
   current_flow_ = slot.flow_;
   const unsigned d = core::index_of(direction);
+  if (slot.state_ == DissectorSlot::State::watching) return StreamVerdict::more();
   if (slot.state_ == DissectorSlot::State::recognising) {
     // Bytes are missing from what the probes would look at: only later, clean bytes can tell. A
     // midstream pickup starts with gap(0) and empty probes; nothing is lost then.
@@ -273,6 +308,7 @@ StreamVerdict AppLayer::gap(DissectorSlot& slot, core::Direction direction, std:
 
 void AppLayer::finish(DissectorSlot& slot) {
   current_flow_ = slot.flow_;
+  if (slot.state_ == DissectorSlot::State::watching) ++stats_.unrecognised;
   if (slot.state_ == DissectorSlot::State::parsing) {
     proto::FeedContext context{*this, now_};
     current_protocol_ = slot.dissector_->protocol();

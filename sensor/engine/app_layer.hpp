@@ -29,6 +29,7 @@ struct AppLayerStats {
   std::uint64_t gaps[static_cast<std::size_t>(events::Protocol::count_)] = {};
   std::uint64_t pool_exhausted[static_cast<std::size_t>(events::Protocol::count_)] = {};
   std::uint64_t unrecognised = 0;       // flows no probe claimed (bypassed)
+  std::uint64_t late_tls = 0;           // flows where TLS started after a plain prologue
   std::uint64_t probe_buffers_exhausted = 0;
   std::uint64_t protocol_switches = 0;  // STARTTLS hand-offs
   std::uint64_t bytes[2] = {0, 0};      // handed to parsers, by core::Direction
@@ -50,7 +51,10 @@ class DissectorSlot final : public flow::tcp::StreamConsumer {
 
  private:
   friend class AppLayer;
-  enum class State : std::uint8_t { recognising, parsing, done };
+  // watching: no parser recognised the flow's first bytes, but TLS may still start after a plain
+  // prologue (HTTP CONNECT, SOCKS, RDP, LDAP/IRC STARTTLS...): each client chunk is probed for a
+  // ClientHello until protocols.late_tls_window bytes have gone by.
+  enum class State : std::uint8_t { recognising, watching, parsing, done };
 
   AppLayer* app_ = nullptr;
   const flow::Flow* flow_ = nullptr;
@@ -61,6 +65,7 @@ class DissectorSlot final : public flow::tcp::StreamConsumer {
   bool hopeless_[2] = {false, false};
   bool port_protocol_fits_[2] = {false, false};
   std::uint64_t skip_[2] = {0, 0};  // bytes to drop before parsing resumes (a skip met while replaying)
+  std::uint32_t watched_bytes_ = 0;  // bytes seen while watching for a late ClientHello
   State state_ = State::recognising;
 };
 
@@ -82,6 +87,8 @@ class AppLayer final : private events::EventSink, private rules::AlertSink {
 
   flow::tcp::StreamVerdict feed(DissectorSlot& slot, core::Direction direction, core::Bytes bytes);
   flow::tcp::StreamVerdict recognise(DissectorSlot& slot, core::Direction direction, core::Bytes bytes);
+  flow::tcp::StreamVerdict watch(DissectorSlot& slot, core::Direction direction, core::Bytes bytes);
+  flow::tcp::StreamVerdict unrecognised(DissectorSlot& slot);
   flow::tcp::StreamVerdict start(DissectorSlot& slot, events::Protocol protocol);
   flow::tcp::StreamVerdict run(DissectorSlot& slot, core::Direction direction, core::Bytes bytes);
   flow::tcp::StreamVerdict gap(DissectorSlot& slot, core::Direction direction, std::uint64_t length);

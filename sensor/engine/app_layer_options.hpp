@@ -17,6 +17,9 @@ struct AppLayerOptions {
   // Flows whose protocol is still being recognised each hold one probe buffer of this size.
   std::uint32_t probe_buffers = 8192;
   std::uint32_t probe_buffer_bytes = 1024;
+  // After an unrecognised start, bytes watched for a TLS ClientHello that begins a client segment
+  // (TLS behind HTTP CONNECT, SOCKS, RDP, LDAP or IRC STARTTLS); 0: bypass unrecognised flows at once.
+  std::uint32_t late_tls_window = 64 * 1024;
   // Parsers alive at once, per protocol; a flow that finds its pool empty is counted and bypassed.
   // Parsers are created on first need, so these bound memory under load (each SMB parser holds
   // about 50 KiB, each TLS parser up to tls.max_handshake_message) without costing it at rest.

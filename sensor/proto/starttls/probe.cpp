@@ -42,8 +42,11 @@ ProbeResult probe_smtp(core::Direction direction, core::Bytes first_bytes) {
   }
   const VerbAndRest split = split_verb(line);
   if (!complete && line.find(' ') == std::string_view::npos) return partial_verb(line);
-  for (std::string_view v : {"EHLO", "HELO", "MAIL", "RCPT", "STARTTLS"})
+  for (std::string_view v : {"EHLO", "HELO", "MAIL", "RCPT"})
     if (iequals(split.verb, v)) return ProbeResult::yes;
+  // An SMTP client greets (EHLO) before STARTTLS (RFC 3207); other protocols open with a bare
+  // STARTTLS (IRC), so it fits SMTP without proving it.
+  if (iequals(split.verb, "STARTTLS")) return ProbeResult::maybe;
   return ProbeResult::no;
 }
 

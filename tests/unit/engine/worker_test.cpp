@@ -2,6 +2,7 @@
 
 #include "engine/worker.hpp"
 #include "support/packet_builder.hpp"
+#include "support/protocol_builders.hpp"
 
 using namespace spanwatch;
 using namespace spanwatch::testing;
@@ -61,6 +62,7 @@ TEST_CASE("Flows that end by timeout give their reassembly state back") {
 
 TEST_CASE("A flow no parser recognises is bypassed after both sides spoke") {
   engine::EngineOptions options;
+  options.app.late_tls_window = 0;  // no watching for TLS behind a prologue: bypass at once
   options.flow.max_flows = 8;
   options.stream.memcap_bytes = 1u << 20;
   alert::EveFile eve_file;
@@ -79,4 +81,33 @@ TEST_CASE("A flow no parser recognises is bypassed after both sides spoke") {
   CHECK(app.unrecognised == 1);
   CHECK(app.bytes[1] == reply.size());
   CHECK(worker.stream_stats().bypassed == 1);
+}
+
+TEST_CASE("TLS that starts after a plain prologue is still parsed (IRC STARTTLS on 6667)") {
+  engine::EngineOptions options;
+  options.flow.max_flows = 8;
+  options.stream.memcap_bytes = 1u << 20;
+  alert::EveFile eve_file;
+  alert::EveWriter eve;
+  engine::Worker worker(options, eve, eve_file);
+  const Address c = Address::v4(10, 3, 3, 1), s = Address::v4(10, 3, 3, 2);
+  const Frame starttls = bytes_of("STARTTLS\r\n");
+  const Frame go_ahead = bytes_of(":irc.example.test 670  :STARTTLS successful, go ahead with TLS handshake\r\n");
+  tls::ClientHelloSpec spec;
+  spec.server_name = "irc.example.test";
+  const Frame hello = tls::record(tls::ContentType::handshake, tls::version::tls10, tls::client_hello(spec));
+  std::uint32_t cs = 100, ss = 900;
+  feed(worker, tcp_frame(c, s, {40002, 6667, cs++, 0, tcp_flags::syn, 65535, {}, {}}), 10, 0);
+  feed(worker, tcp_frame(s, c, {6667, 40002, ss++, cs, tcp_flags::syn | tcp_flags::ack, 65535, {}, {}}), 10, 1);
+  feed(worker, tcp_frame(c, s, {40002, 6667, cs, ss, tcp_flags::ack, 65535, {}, starttls}), 10, 2);
+  cs += static_cast<std::uint32_t>(starttls.size());
+  feed(worker, tcp_frame(s, c, {6667, 40002, ss, cs, tcp_flags::ack, 65535, {}, go_ahead}), 10, 3);
+  ss += static_cast<std::uint32_t>(go_ahead.size());
+  feed(worker, tcp_frame(c, s, {40002, 6667, cs, ss, tcp_flags::ack, 65535, {}, hello}), 10, 4);
+  worker.finish();
+  const auto& app = worker.app_layer_stats();
+  CHECK(app.late_tls == 1);
+  CHECK(app.flows[static_cast<std::size_t>(events::Protocol::tls)] == 1);
+  CHECK(app.flows[static_cast<std::size_t>(events::Protocol::smtp)] == 0);
+  CHECK(app.tx[static_cast<std::size_t>(events::Protocol::tls)] >= 1);
 }
