@@ -73,6 +73,9 @@ void bind_options(config::OptionTable& t, SensorConfig& c) {
              "Largest SMB message buffered whole (bodies of reads and writes are skipped, never buffered)", 4096,
              1u << 24);
   t.add_integer("protocols.tls.max_sessions", &a.max_tls, "TLS handshakes parsed at once", 1u, 1u << 22);
+  t.add_integer("protocols.tls.certificate_cache", &a.certificate_cache_entries,
+                "Decoded server certificates remembered (by SHA-1) so a repeated one is not decoded again; 0: off",
+                0u, 1u << 20);
   t.add_size("protocols.tls.max_handshake_message", &a.tls.max_handshake_message,
              "Largest TLS handshake message buffered (certificate chains are the large ones)", 4096, 1u << 24);
   t.add_integer("protocols.starttls.max_sessions", &a.max_starttls,

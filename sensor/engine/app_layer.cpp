@@ -7,6 +7,7 @@
 #include "alert/app_record.hpp"
 #include "engine/flow_header.hpp"
 #include "proto/recognizer.hpp"
+#include "proto/tls/certificate_cache.hpp"
 #include "proto/tls/probe.hpp"
 
 namespace spanwatch::engine {
@@ -36,6 +37,13 @@ ProbeLayout layout_of(std::size_t buffer_bytes) {
 template <class Options>
 Options with_credentials(Options options, const proto::CredentialOptions& credentials) {
   options.credentials = credentials;
+  return options;
+}
+
+// One certificate cache per worker, shared by its TLS parsers.
+proto::tls::TlsOptions with_certificate_cache(proto::tls::TlsOptions options, std::size_t entries) {
+  if (options.parse_certificates && entries != 0)
+    options.certificate_cache = std::make_shared<proto::tls::CertificateCache>(entries, options.max_subject_alt_names);
   return options;
 }
 
@@ -80,7 +88,7 @@ AppLayer::AppLayer(const AppLayerOptions& options, alert::EveWriter& eve, alert:
       ftp_(with_credentials(options.ftp, options.credentials), options.max_ftp),
       pop3_(with_credentials(options.pop3, options.credentials), options.max_pop3),
       smb_(with_cleartext(options.smb, options.credentials), options.max_smb),
-      tls_(options.tls, options.max_tls),
+      tls_(with_certificate_cache(options.tls, options.certificate_cache_entries), options.max_tls),
       smtp_({}, options.max_starttls),
       imap_({}, options.max_starttls),
       probe_storage_(std::size_t{options.probe_buffers} * options.probe_buffer_bytes),

@@ -29,6 +29,7 @@ struct AppLayerOptions {
   std::uint32_t max_tls = 2048;
   std::uint32_t max_starttls = 1024;  // SMTP and IMAP, each
   bool eve_records = true;           // write ftp/pop3/smb/tls EVE records
+  std::uint32_t certificate_cache_entries = 256;  // decoded TLS certificates remembered per worker
   proto::CredentialOptions credentials;
   proto::ftp::FtpOptions ftp;
   proto::pop3::Pop3Options pop3;

@@ -1,6 +1,7 @@
 #include "proto/tls/parser.hpp"
 
 #include "proto/tls/alert_names.hpp"
+#include "proto/tls/certificate_cache.hpp"
 #include "proto/tls/cipher_suites.hpp"
 #include "proto/tls/versions.hpp"
 
@@ -145,7 +146,9 @@ bool TlsParser::certificate(core::Direction direction, core::Bytes body) {
   certificate_seen_ = true;
   certificate_chain_length_ = static_cast<unsigned>(count);
   counters_.add(TlsCounter::certificates);
-  if (!first.empty() && options_.parse_certificates && !read_certificate(first, certificate_))
+  if (!first.empty() && options_.parse_certificates &&
+      !(options_.certificate_cache ? options_.certificate_cache->read(first, certificate_)
+                                   : read_certificate(first, certificate_)))
     anomaly("tls.invalid_certificate");
   if (certificate_.sans_truncated) counters_.add(TlsCounter::list_truncated);
 

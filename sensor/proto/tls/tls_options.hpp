@@ -2,8 +2,11 @@
 // Limits of the TLS parser: every one is an option, a counter (TlsCounter) and an anomaly.
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 
 namespace spanwatch::proto::tls {
+
+class CertificateCache;
 
 struct TlsOptions {
   // One handshake message buffered across records/segments (a certificate chain is the large one).
@@ -19,6 +22,9 @@ struct TlsOptions {
   std::size_t max_subject_alt_names = 32;
   // Parse the server certificate with OpenSSL (d2i_X509). Off: certificate fields stay empty.
   bool parse_certificates = true;
+  // Decoded certificates shared by the parsers of one worker (null: decode every one). The engine
+  // gives each worker one; parsers of different threads must not share it.
+  std::shared_ptr<CertificateCache> certificate_cache;
 };
 
 enum class TlsCounter : std::uint8_t {
