@@ -1,30 +1,12 @@
 // Counts global heap allocations to prove records are formatted and buffered without touching the
-// heap once the buffers have grown (this replaces operator new for the whole unit_alert binary;
-// counting is all it adds).
+// heap once the buffers have grown (unit_alert links spanwatch_allocation_counter, which replaces
+// operator new for the whole binary; counting is all it adds).
 #include <catch2/catch.hpp>
-
-#include <atomic>
-#include <cstdlib>
-#include <new>
 
 #include "alert/anomaly_record.hpp"
 #include "alert/stats_record.hpp"
 #include "eve_test_support.hpp"
-
-namespace {
-std::atomic<std::size_t> allocations{0};
-}
-
-void* operator new(std::size_t size) {
-  allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  throw std::bad_alloc();
-}
-void* operator new[](std::size_t size) { return operator new(size); }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+#include "support/allocation_counter.hpp"
 
 using namespace spanwatch;
 using namespace spanwatch::alert;
@@ -56,12 +38,12 @@ TEST_CASE("formatting and buffering records allocates nothing after warm-up") {
     file.write(writer.line());
     write_stats(writer, file, {i, 0}, snapshot);
   };
-  const std::size_t at_start = allocations.load();
+  const std::uint64_t at_start = spanwatch::testing::heap_allocations();
   for (int i = 0; i < 10; ++i) one_round(i);  // warm-up: buffers reach their working size
-  REQUIRE(allocations.load() > at_start);     // the counter sees the writer's first growth
+  REQUIRE(spanwatch::testing::heap_allocations() > at_start);     // the counter sees the writer's first growth
 
-  const std::size_t before = allocations.load();
+  const std::uint64_t before = spanwatch::testing::heap_allocations();
   for (int i = 0; i < 1000; ++i) one_round(i);  // includes flushes when the 4 KiB buffer fills
-  CHECK(allocations.load() - before == 0);
+  CHECK(spanwatch::testing::heap_allocations() - before == 0);
   CHECK(file.dropped_lines() == 0);
 }

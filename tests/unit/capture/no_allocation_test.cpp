@@ -1,8 +1,8 @@
 #include <catch2/catch.hpp>
 
-#include "allocation_counter.hpp"
 #include "capture/packet_source.hpp"
 #include "capture_test_support.hpp"
+#include "support/allocation_counter.hpp"
 #include "support/packet_builder.hpp"
 #include "support/pcap_writer.hpp"
 
@@ -36,12 +36,12 @@ TEST_CASE("Reading a file after the first batch allocates nothing per packet") {
   Touch touch;
   REQUIRE(source->dispatch(-1, &Touch::on_packet, &touch).count == 1000);  // warm-up
 
-  const std::uint64_t before = spanwatch::capture::test::allocation_count();
+  const std::uint64_t before = spanwatch::testing::heap_allocations();
   spanwatch::capture::DispatchResult result;
   while ((result = source->dispatch(-1, &Touch::on_packet, &touch)).status == spanwatch::capture::DispatchStatus::packets) {
   }
   const auto stats = source->stats();
-  const std::uint64_t after = spanwatch::capture::test::allocation_count();
+  const std::uint64_t after = spanwatch::testing::heap_allocations();
 
   CHECK(result.status == spanwatch::capture::DispatchStatus::end_of_file);
   CHECK(touch.packets == 5000);

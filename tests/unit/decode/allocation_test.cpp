@@ -1,27 +1,9 @@
-// Replaces the global allocation functions of this test binary to prove the decode path does not
-// touch the heap after construction.
+// Counts the global allocations of this test binary (unit_decode links spanwatch_allocation_counter)
+// to prove the decode path does not touch the heap after construction.
 #include <catch2/catch.hpp>
 
-#include <cstdlib>
-#include <new>
-
 #include "decode_test_support.hpp"
-
-namespace {
-bool counting = false;
-std::size_t allocations = 0;
-}  // namespace
-
-void* operator new(std::size_t size) {
-  if (counting) ++allocations;
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  throw std::bad_alloc();
-}
-void* operator new[](std::size_t size) { return ::operator new(size); }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+#include "support/allocation_counter.hpp"
 
 using namespace spanwatch;
 using namespace spanwatch::decode;
@@ -44,10 +26,10 @@ TEST_CASE("Decoding 10k packets including reassembly allocates nothing after war
   Decoder decoder;
   DecodedPacket out;
   for (const auto& v : views) decoder.decode(v, out);
-  counting = true;
+  const std::uint64_t before = spanwatch::testing::heap_allocations();
   std::size_t ok = 0;
   for (int i = 0; i < 10000; ++i) ok += decoder.decode(views[i % views.size()], out).status == DecodeStatus::ok;
-  counting = false;
+  const std::uint64_t allocations = spanwatch::testing::heap_allocations() - before;
   CHECK(allocations == 0);
   CHECK(ok > 3500);  // 4 of every 11 frames: two TCP segments, two reassembled datagrams
 }

@@ -2,32 +2,12 @@
 // traffic once to warm up, then replay it again with fresh flows and count operator new calls.
 #include <catch2/catch.hpp>
 
-#include <cstdlib>
-#include <new>
-
 #include "engine/worker.hpp"
+#include "support/allocation_counter.hpp"
 #include "support/packet_builder.hpp"
 #include "support/protocol_builders.hpp"
 
-#include <atomic>
-
-namespace {
-// Every global operator new in this binary is counted here.
-std::atomic<std::uint64_t> heap_allocations{0};
-}  // namespace
-
-// The replacement pairs malloc with free by design; GCC cannot see that operator new is ours.
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-void* operator new(std::size_t size) {
-  heap_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  throw std::bad_alloc();
-}
-void* operator new[](std::size_t size) { return operator new(size); }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+// Every global operator new in this binary is counted (spanwatch_allocation_counter).
 
 namespace {
 
@@ -127,9 +107,9 @@ TEST_CASE("The packet path allocates nothing per packet after warm-up") {
   const auto warm_up = traffic(0);
   const auto steady = traffic(1);
   replay(worker, warm_up, 1'700'000'000);
-  const std::uint64_t before = heap_allocations.load();
+  const std::uint64_t before = spanwatch::testing::heap_allocations();
   replay(worker, steady, 1'700'000'200);  // after the first round's flows timed out: pools are warm
-  const std::uint64_t during = heap_allocations.load() - before;
+  const std::uint64_t during = spanwatch::testing::heap_allocations() - before;
 
   // The replay did real work: new flows, reassembly, recognition, FTP and TLS parsing (with EVE
   // records), defragmentation and an anomaly record.

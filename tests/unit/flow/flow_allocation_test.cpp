@@ -1,28 +1,11 @@
 #include <catch2/catch.hpp>
 
-#include <atomic>
-#include <cstdlib>
-#include <new>
-
 #include "flow/flow_table.hpp"
 #include "flow_test_packets.hpp"
+#include "support/allocation_counter.hpp"
 
-// Counts every heap allocation in this test binary so the packet path can be shown to make none.
-namespace {
-std::atomic<std::size_t> allocations{0};
-}  // namespace
-
-void* operator new(std::size_t size) {
-  allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  throw std::bad_alloc();
-}
-void* operator new[](std::size_t size) { return operator new(size); }
-// Every form of delete, so none falls back to a runtime's (e.g. ASan's) own allocator bookkeeping.
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+// Every heap allocation in this test binary is counted (spanwatch_allocation_counter) so the packet
+// path can be shown to make none.
 
 using namespace spanwatch;
 using namespace spanwatch::flow;
@@ -52,18 +35,18 @@ TEST_CASE("The packet path allocates nothing: lookups, creation, eviction, timeo
     packets.push_back(with_flags(syn, flags::rst, t));
     packets.push_back(with_flags(syn, flags::syn, t));  // port reuse
   }
-  const std::size_t before = allocations.load();
+  const std::uint64_t before = spanwatch::testing::heap_allocations();
   for (const auto& p : packets) {
     table.expire(p.ts);
     table.get(p);
   }
   table.end_all(FlowEndReason::shutdown);
-  const std::size_t during = allocations.load() - before;
+  const std::uint64_t during = spanwatch::testing::heap_allocations() - before;
   CHECK(during == 0);
   // Control: the counter does see allocations.
-  const std::size_t control_before = allocations.load();
+  const std::uint64_t control_before = spanwatch::testing::heap_allocations();
   std::vector<decode::DecodedPacket> control(1);
-  CHECK(allocations.load() - control_before == 1);
+  CHECK(spanwatch::testing::heap_allocations() - control_before == 1);
   CHECK(handler.ended == table.stats().total);
   CHECK(table.stats().tcp_reuse == 5'000);
   CHECK(table.stats().evicted > 0);

@@ -1,27 +1,10 @@
 // Counts global heap allocations to prove evaluation (matching, thresholds, dedupe, correlation,
-// metadata rendering) allocates nothing after warm-up. Replaces operator new for unit_rules.
+// metadata rendering) allocates nothing after warm-up. unit_rules links spanwatch_allocation_counter,
+// which replaces operator new for the whole binary.
 #include <catch2/catch.hpp>
 
-#include <atomic>
-#include <cstdlib>
-#include <new>
-
 #include "rule_test_support.hpp"
-
-namespace {
-std::atomic<std::size_t> allocations{0};
-}
-
-void* operator new(std::size_t size) {
-  allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  throw std::bad_alloc();
-}
-void* operator new[](std::size_t size) { return operator new(size); }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+#include "support/allocation_counter.hpp"
 
 using namespace spanwatch;
 using namespace spanwatch::rules;
@@ -44,9 +27,9 @@ class CountingSink final : public AlertSink {
 
 TEST_CASE("evaluating the shipped rules allocates nothing after warm-up") {
   const auto rules = shipped_rules();
-  const std::size_t at_start = allocations.load();
+  const std::uint64_t at_start = spanwatch::testing::heap_allocations();
   RuleEvaluator evaluator;
-  REQUIRE(allocations.load() > at_start);  // the counter sees the tables being preallocated
+  REQUIRE(spanwatch::testing::heap_allocations() > at_start);  // the counter sees the tables being preallocated
   CountingSink sink;
   events::smb::SessionSetup failure;
   failure.user = "alice";
@@ -77,9 +60,9 @@ TEST_CASE("evaluating the shipped rules allocates nothing after warm-up") {
   };
   for (int i = 0; i < 5; ++i) round(i);
   const std::size_t alerts_before = sink.alerts;
-  const std::size_t before = allocations.load();
+  const std::uint64_t before = spanwatch::testing::heap_allocations();
   for (int i = 5; i < 505; ++i) round(i);
-  CHECK(allocations.load() - before == 0);
+  CHECK(spanwatch::testing::heap_allocations() - before == 0);
   // Every round raises 9100001, 9100009, 9100002, 9100003, 9100005, 9100006, 9100007.
   CHECK(sink.alerts - alerts_before == 500 * 7);
 }

@@ -1,33 +1,10 @@
 #include <catch2/catch.hpp>
 
-#include <atomic>
-#include <cstdlib>
-#include <new>
-
+#include "support/allocation_counter.hpp"
 #include "tcp_test_support.hpp"
 
-// Counts heap allocations made by this test binary, to show the packet path makes none.
-namespace {
-std::atomic<long> allocations{0};
-}
-
-// Every form is replaced so that all allocations and frees pair up (sanitizers check this).
-void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
-  ++allocations;
-  return std::malloc(size ? size : 1);
-}
-void* operator new(std::size_t size) {
-  if (void* p = operator new(size, std::nothrow)) return p;
-  throw std::bad_alloc();
-}
-void* operator new[](std::size_t size) { return operator new(size); }
-void* operator new[](std::size_t size, const std::nothrow_t&) noexcept { return operator new(size, std::nothrow); }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
+// Heap allocations made by this test binary are counted (spanwatch_allocation_counter, every form
+// replaced so that all allocations and frees pair up), to show the packet path makes none.
 
 using namespace spanwatch::flow::tcp;
 using namespace spanwatch::flow::tcp::test;
@@ -61,12 +38,12 @@ TEST_CASE("Reassembly allocates nothing on the heap per segment, in order or not
   }
   traffic.push_back(make_segment(to_client, 3, 2 + 3000, flag::ack));
   traffic.push_back(make_segment(to_server, 2 + 3000, 3, flag::ack | flag::fin));
-  const long before = allocations.load();
+  const std::uint64_t before = spanwatch::testing::heap_allocations();
   for (auto& session : sessions) {
     reassembler.open(session);
     for (const auto& w : traffic) session.on_segment(w.dir, w.tcp, w.payload(), {}, consumer);
     session.finish(consumer);
   }
-  CHECK(allocations.load() == before);
+  CHECK(spanwatch::testing::heap_allocations() == before);
   CHECK(consumer.fed == 2 * 3000);
 }
