@@ -11,31 +11,10 @@ using spanwatch::proto::ftp::FtpParser;
 
 namespace {
 
-FtpOptions options_with_key() {
-  FtpOptions options;
-  options.credentials.mask_key = "test-key";
-  return options;
-}
+FtpOptions options_with_key() { return options_with_test_key<FtpOptions>(); }
 
 std::vector<std::string> events_of(const std::vector<Message>& conversation, const FtpOptions& options = options_with_key()) {
-  FtpParser parser(options);
-  return run_all_ways(parser, conversation, [](bool same, const char* how) {
-    INFO(how);
-    CHECK(same);
-  });
-}
-
-std::vector<std::string> matching(const std::vector<std::string>& events, std::string_view prefix) {
-  std::vector<std::string> out;
-  std::copy_if(events.begin(), events.end(), std::back_inserter(out),
-               [&](const std::string& e) { return e.rfind(prefix, 0) == 0; });
-  return out;
-}
-
-std::string masked(std::string_view secret) {
-  spanwatch::proto::CredentialOptions credentials;
-  credentials.mask_key = "test-key";
-  return std::string(spanwatch::proto::SecretMasker(credentials).mask(secret).view());
+  return events_all_ways<FtpParser>(conversation, options);
 }
 
 }  // namespace

@@ -2,15 +2,20 @@
 // Shared by the FTP, POP3 and line tests: a sink that copies every event into a line of text (the
 // views die after emit), and a driver that feeds a conversation whole, byte by byte, or split at
 // every offset, so a test can require the same events from all three (STYLE.md #14).
+#include <algorithm>
 #include <cstdint>
+#include <iterator>
 #include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include <catch2/catch.hpp>
+
 #include "core/bytes.hpp"
 #include "core/direction.hpp"
 #include "events/event_sink.hpp"
+#include "proto/credentials.hpp"
 #include "proto/dissector.hpp"
 
 namespace spanwatch::proto::testing {
@@ -125,6 +130,39 @@ std::vector<std::string> run_all_ways(Dissector& parser, const std::vector<Messa
     for (std::size_t at = 1; at < conversation[m].bytes.size(); ++at)
       check(run(parser, conversation, m, at) == whole, "split");
   return whole;
+}
+
+// The test key every line-protocol test masks secrets with, so expected masks are stable.
+inline constexpr std::string_view test_mask_key = "test-key";
+
+template <class Options>
+Options options_with_test_key() {
+  Options options;
+  options.credentials.mask_key = std::string(test_mask_key);
+  return options;
+}
+
+// A parser's events, fed whole, byte by byte and split at every offset (all must agree).
+template <class Parser, class Options>
+std::vector<std::string> events_all_ways(const std::vector<Message>& conversation, const Options& options) {
+  Parser parser(options);
+  return run_all_ways(parser, conversation, [](bool same, const char* how) {
+    INFO(how);
+    CHECK(same);
+  });
+}
+
+inline std::vector<std::string> matching(const std::vector<std::string>& events, std::string_view prefix) {
+  std::vector<std::string> out;
+  std::copy_if(events.begin(), events.end(), std::back_inserter(out),
+               [&](const std::string& e) { return e.rfind(prefix, 0) == 0; });
+  return out;
+}
+
+inline std::string masked(std::string_view secret) {
+  CredentialOptions credentials;
+  credentials.mask_key = std::string(test_mask_key);
+  return std::string(SecretMasker(credentials).mask(secret).view());
 }
 
 }  // namespace spanwatch::proto::testing

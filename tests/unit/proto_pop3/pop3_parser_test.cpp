@@ -11,31 +11,10 @@ using spanwatch::proto::pop3::Pop3Parser;
 
 namespace {
 
-Pop3Options options_with_key() {
-  Pop3Options options;
-  options.credentials.mask_key = "test-key";
-  return options;
-}
+Pop3Options options_with_key() { return options_with_test_key<Pop3Options>(); }
 
 std::vector<std::string> events_of(const std::vector<Message>& conversation, const Pop3Options& options = options_with_key()) {
-  Pop3Parser parser(options);
-  return run_all_ways(parser, conversation, [](bool same, const char* how) {
-    INFO(how);
-    CHECK(same);
-  });
-}
-
-std::vector<std::string> matching(const std::vector<std::string>& events, std::string_view prefix) {
-  std::vector<std::string> out;
-  std::copy_if(events.begin(), events.end(), std::back_inserter(out),
-               [&](const std::string& e) { return e.rfind(prefix, 0) == 0; });
-  return out;
-}
-
-std::string masked(std::string_view secret) {
-  spanwatch::proto::CredentialOptions credentials;
-  credentials.mask_key = "test-key";
-  return std::string(spanwatch::proto::SecretMasker(credentials).mask(secret).view());
+  return events_all_ways<Pop3Parser>(conversation, options);
 }
 
 }  // namespace
