@@ -19,6 +19,14 @@ void write_status(EveWriter& writer, const events::smb::Status& status) {
   writer.field("status_code", std::string_view(code, n > 0 ? static_cast<std::size_t>(n) : 0));
 }
 
+// Suricata's form: "<major>.<minor> build <build> rev <NTLM revision>".
+void write_ntlmssp_version(EveWriter& writer, const events::smb::NtlmsspVersion& version) {
+  char text[48];
+  const int n = std::snprintf(text, sizeof text, "%u.%u build %u rev %u", unsigned{version.major},
+                              unsigned{version.minor}, unsigned{version.build}, unsigned{version.ntlm_revision});
+  writer.field("version", std::string_view(text, n > 0 ? static_cast<std::size_t>(n) : 0));
+}
+
 void write_dialect(EveWriter& writer, std::string_view dialect_name) {
   writer.field("dialect", dialect_name.empty() ? std::string_view("unknown") : dialect_name);
 }
@@ -48,7 +56,8 @@ void write_eve_object(EveWriter& writer, const events::smb::SessionSetup& event)
   writer.key("smb");
   writer.json().StartObject();
   writer.field("command", command_name(event.version, "SMB1_COMMAND_SESSION_SETUP_ANDX", "SMB2_COMMAND_SESSION_SETUP"));
-  write_status(writer, event.status);
+  // A request the flow ended without answering: Suricata logs it with the status absent.
+  if (event.answered) write_status(writer, event.status);
   write_dialect(writer, event.dialect_name);
   writer.key("session_id");
   writer.json().Uint64(event.session_id);
@@ -58,6 +67,7 @@ void write_eve_object(EveWriter& writer, const events::smb::SessionSetup& event)
     writer.field("domain", event.domain);
     writer.field("user", event.user);
     writer.field("host", event.workstation);
+    if (event.ntlmssp_version.present) write_ntlmssp_version(writer, event.ntlmssp_version);
     writer.json().EndObject();
   }
   if (event.mechanism == events::smb::Mechanism::kerberos && !event.kerberos_realm.empty()) {

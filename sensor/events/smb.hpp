@@ -54,8 +54,19 @@ struct Negotiate {
   Status status;
 };
 
+// The VERSION structure of an NTLMSSP message (MS-NLMP 2.2.2.10): the client's OS version and the
+// NTLMSSP revision, present when NTLMSSP_NEGOTIATE_VERSION is set.
+struct NtlmsspVersion {
+  bool present = false;
+  std::uint8_t major = 0;
+  std::uint8_t minor = 0;
+  std::uint16_t build = 0;
+  std::uint8_t ntlm_revision = 0;  // 15: NTLMSSP_REVISION_W2K3
+};
+
 // One finished SESSION_SETUP: emitted at the final response (success or failure), never for a
-// STATUS_MORE_PROCESSING_REQUIRED step. Identity fields come from the matching request.
+// STATUS_MORE_PROCESSING_REQUIRED step. Identity fields come from the matching request. A request
+// still unanswered when the flow ends is emitted too, with `answered` false and no status.
 struct SessionSetup {
   static constexpr std::string_view name = "smb.session_setup";
   Version version = Version::smb2;
@@ -67,13 +78,15 @@ struct SessionSetup {
   std::string_view workstation;
   bool anonymous = false;        // null session: empty user and no (or empty) responses
   NtlmVersion ntlm_version = NtlmVersion::none;
+  NtlmsspVersion ntlmssp_version;  // from the AUTHENTICATE message
   bool password_seen = false;    // SMB1 plaintext password
   std::string_view password;     // masked ("***") unless cleartext logging is on
   std::string_view kerberos_realm;      // from the AP-REQ ticket, when present
   std::string_view kerberos_principal;  // service principal name ("cifs/host")
   std::string_view native_os;    // SMB1 request NativeOS, when present
   std::string_view native_lm;
-  Status status;
+  Status status;                 // meaningless when !answered
+  bool answered = true;          // false: no response was seen before the flow ended
   bool auth_failure = false;     // status is a credential failure (see proto/smb/nt_status.hpp)
   bool final = true;             // always true for emitted events: intermediate legs are not reported
   bool guest = false;            // the server mapped the logon to guest

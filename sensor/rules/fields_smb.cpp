@@ -35,8 +35,15 @@ constexpr FieldSpec status_fields[] = {
     {"status.dos", FieldType::boolean, &status_dos<E>},
 };
 
+// A request the flow ended on before any response is neither a success nor a failure.
 bool success(const void* subject, FieldValue& out) {
-  out.boolean = static_cast<const SessionSetup*>(subject)->status.code == 0;
+  const auto* setup = static_cast<const SessionSetup*>(subject);
+  out.boolean = setup->answered && setup->status.code == 0;
+  return true;
+}
+
+bool answered(const void* subject, FieldValue& out) {
+  out.boolean = static_cast<const SessionSetup*>(subject)->answered;
   return true;
 }
 
@@ -55,6 +62,7 @@ constexpr FieldSpec session_setup_fields[] = {
     status_fields<SessionSetup>[0], status_fields<SessionSetup>[1], status_fields<SessionSetup>[2],
     status_fields<SessionSetup>[3],
     {"success", FieldType::boolean, &success},
+    {"answered", FieldType::boolean, &answered},
     member_field<&SessionSetup::dialect>("dialect"),
     member_field<&SessionSetup::dialect_name>("dialect_name"),
     member_field<&SessionSetup::mechanism>("mechanism"),

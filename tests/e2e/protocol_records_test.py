@@ -38,7 +38,8 @@ def main():
     check(f"smb session setups {statuses}", statuses == ["STATUS_LOGON_FAILURE"] * 6 + ["STATUS_SUCCESS"])
     for e in setups:
         check(f"smb ntlmssp identity {e['smb'].get('ntlmssp')}",
-              e["smb"].get("ntlmssp") == {"domain": "CORP", "user": "alice", "host": "WS042"})
+              e["smb"].get("ntlmssp") == {"domain": "CORP", "user": "alice", "host": "WS042",
+                                          "version": "10.0 build 19041 rev 15"})
         check("smb record from the client", e["dest_port"] == 445 and e["src_ip"] == "10.20.5.77")
 
     # FTP: the PORT from behind NAT announces 192.168.1.50:50000 while the client is 198.51.100.23.

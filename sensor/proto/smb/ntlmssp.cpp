@@ -9,6 +9,9 @@ namespace {
 
 constexpr std::uint8_t signature[8] = {'N', 'T', 'L', 'M', 'S', 'S', 'P', 0};
 constexpr std::size_t header_size = 12;  // signature + message type
+// AUTHENTICATE: header, six (Len, MaxLen, Offset) fields and NegotiateFlags; VERSION follows.
+constexpr std::size_t authenticate_fixed_size = header_size + 6 * 8 + 4;
+constexpr std::size_t version_size = 8;
 
 // A (Len, MaxLen, BufferOffset) field resolved against the whole message; nullopt when it points out.
 std::optional<core::Bytes> buffer_field(core::ByteReader& reader, core::Bytes message) {
@@ -79,12 +82,23 @@ std::optional<NtlmAuthenticate> parse_ntlmssp_authenticate(core::Bytes message) 
   out.user = *user;
   out.workstation = *workstation;
   // EncryptedRandomSessionKey then NegotiateFlags; very old messages end before them.
-  if (reader.remaining() >= 12) {
-    buffer_field(reader, message);
-    out.flags = reader.le32();
-  } else {
+  if (reader.remaining() < 12) {
     out.flags = ntlm_flag::unicode;
+    return out;
   }
+  const auto session_key = buffer_field(reader, message);
+  out.flags = reader.le32();
+  if ((out.flags & ntlm_flag::version) == 0 || reader.remaining() < version_size) return out;
+  // The flag alone is not trusted: the VERSION bytes must not be part of any field's payload.
+  for (const auto& field : {*lm, *nt, *domain, *user, *workstation, session_key.value_or(core::Bytes{})}) {
+    if (!field.empty() && field.data() < message.data() + authenticate_fixed_size + version_size) return out;
+  }
+  out.version.present = true;
+  out.version.major = reader.u8();
+  out.version.minor = reader.u8();
+  out.version.build = reader.le16();
+  reader.skip(3);  // reserved
+  out.version.ntlm_revision = reader.u8();
   return out;
 }
 

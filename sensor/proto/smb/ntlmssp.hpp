@@ -15,7 +15,7 @@ namespace spanwatch::proto::smb {
 enum class NtlmMessageType : std::uint32_t { negotiate = 1, challenge = 2, authenticate = 3 };
 
 namespace ntlm_flag {
-constexpr std::uint32_t unicode = 0x00000001, anonymous = 0x00000800;
+constexpr std::uint32_t unicode = 0x00000001, anonymous = 0x00000800, version = 0x02000000;
 }
 
 // Starts with "NTLMSSP\0" and a message type.
@@ -39,6 +39,7 @@ struct NtlmAuthenticate {
   core::Bytes domain;       // UTF-16LE when unicode(), else OEM
   core::Bytes user;
   core::Bytes workstation;
+  events::smb::NtlmsspVersion version;  // when the version flag is set and the field lies before the payload
   bool unicode() const { return (flags & ntlm_flag::unicode) != 0; }
 };
 

@@ -239,9 +239,10 @@ Verdict SmbParser::gap(core::Direction direction, std::uint64_t length, FeedCont
   return Verdict::more();
 }
 
-void SmbParser::finish(FeedContext&) {
-  // A session setup without its response has no outcome to report (an abandoned handshake or a
-  // capture that ended): nothing is emitted for it.
+void SmbParser::finish(FeedContext& context) {
+  // A logon attempt whose response never came (the capture ended, the server died, the response
+  // was lost in a gap) is still a fact: reported without an outcome, as Suricata logs the request.
+  emit_unanswered_session_setups(context);
 }
 
 }  // namespace spanwatch::proto::smb

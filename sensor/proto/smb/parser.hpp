@@ -35,6 +35,7 @@ struct SmbCounters {
   std::uint64_t skipped_bytes = 0;       // message bodies passed over unparsed
   std::uint64_t gaps = 0;
   std::uint64_t session_setups = 0;      // final SESSION_SETUP responses reported
+  std::uint64_t unanswered_session_setups = 0;  // requests reported at finish() without a response
   core::EnumCounters<SmbAnomaly> anomalies;
 };
 
@@ -101,6 +102,8 @@ class SmbParser final : public Dissector {
   void emit_session_setup(const PendingSessionSetup* pending, events::smb::Version version,
                           const events::smb::Status& status, std::uint64_t session_id, bool guest,
                           FeedContext& context);
+  // At flow end: every request still waiting, as a SessionSetup without a status.
+  void emit_unanswered_session_setups(FeedContext& context);
 
   PendingSessionSetup& insert_session_setup(std::uint64_t key, FeedContext& context);
   PendingTreeConnect& insert_tree_connect(std::uint64_t key, FeedContext& context);

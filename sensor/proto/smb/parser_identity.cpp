@@ -55,32 +55,43 @@ void SmbParser::identity_from_blob(core::Bytes blob, Identity& identity, FeedCon
   assign_name(identity.domain, message->domain, message->unicode());
   assign_name(identity.workstation, message->workstation, message->unicode());
   identity.ntlm_version = ntlm_version_of(*message);
+  identity.ntlmssp_version = message->version;
   identity.anonymous = is_anonymous(*message);
 }
+
+namespace {
+
+events::smb::SessionSetup session_setup_of(const PendingSessionSetup* pending, events::smb::Version version,
+                                           std::string_view dialect_name, std::uint16_t dialect) {
+  events::smb::SessionSetup event;
+  event.version = version;
+  event.dialect = dialect;
+  event.dialect_name = dialect_name.empty() ? std::string_view("unknown") : dialect_name;
+  if (!pending) return event;
+  const Identity& id = pending->identity;
+  event.mechanism = id.mechanism;
+  event.user = id.user.view();
+  event.domain = id.domain.view();
+  event.workstation = id.workstation.view();
+  event.anonymous = id.anonymous;
+  event.ntlm_version = id.ntlm_version;
+  event.ntlmssp_version = id.ntlmssp_version;
+  event.password_seen = id.password_seen;
+  event.password = id.password.view();
+  event.kerberos_realm = id.kerberos_realm.view();
+  event.kerberos_principal = id.kerberos_principal.view();
+  event.native_os = id.native_os.view();
+  event.native_lm = id.native_lm.view();
+  event.binding = id.binding;
+  return event;
+}
+
+}  // namespace
 
 void SmbParser::emit_session_setup(const PendingSessionSetup* pending, events::smb::Version version,
                                    const events::smb::Status& status, std::uint64_t session_id, bool guest,
                                    FeedContext& context) {
-  events::smb::SessionSetup event;
-  event.version = version;
-  event.dialect = connection_.dialect;
-  event.dialect_name = connection_.dialect_name.empty() ? std::string_view("unknown") : connection_.dialect_name.view();
-  if (pending) {
-    const Identity& id = pending->identity;
-    event.mechanism = id.mechanism;
-    event.user = id.user.view();
-    event.domain = id.domain.view();
-    event.workstation = id.workstation.view();
-    event.anonymous = id.anonymous;
-    event.ntlm_version = id.ntlm_version;
-    event.password_seen = id.password_seen;
-    event.password = id.password.view();
-    event.kerberos_realm = id.kerberos_realm.view();
-    event.kerberos_principal = id.kerberos_principal.view();
-    event.native_os = id.native_os.view();
-    event.native_lm = id.native_lm.view();
-    event.binding = id.binding;
-  }
+  events::smb::SessionSetup event = session_setup_of(pending, version, connection_.dialect_name.view(), connection_.dialect);
   event.status = status;
   event.auth_failure = is_auth_failure(status);
   event.final = true;
@@ -88,6 +99,18 @@ void SmbParser::emit_session_setup(const PendingSessionSetup* pending, events::s
   event.session_id = session_id;
   ++counters_.session_setups;
   context.sink.emit(event);
+}
+
+void SmbParser::emit_unanswered_session_setups(FeedContext& context) {
+  session_setups_.for_each_oldest_first([&](const PendingSessionSetup& pending) {
+    events::smb::SessionSetup event =
+        session_setup_of(&pending, pending.version, connection_.dialect_name.view(), connection_.dialect);
+    event.answered = false;
+    event.session_id = pending.session_id;
+    ++counters_.unanswered_session_setups;
+    context.sink.emit(event);
+  });
+  session_setups_.clear();
 }
 
 PendingSessionSetup& SmbParser::insert_session_setup(std::uint64_t key, FeedContext& context) {

@@ -26,6 +26,7 @@ struct Identity {
   bool password_seen = false;
   bool binding = false;
   events::smb::NtlmVersion ntlm_version = events::smb::NtlmVersion::none;
+  events::smb::NtlmsspVersion ntlmssp_version;
 };
 
 struct PendingSessionSetup {
@@ -89,6 +90,20 @@ class PendingTable {
   void erase(std::uint64_t key) {
     for (auto& slot : slots_) {
       if (slot.used && slot.key == key) slot.used = false;
+    }
+  }
+  // Visits the entries oldest first (tables are small: a quadratic walk is fine at flow end).
+  template <class Visitor>
+  void for_each_oldest_first(Visitor&& visit) const {
+    std::uint64_t after = 0;
+    for (;;) {
+      const Slot* next = nullptr;
+      for (const auto& slot : slots_) {
+        if (slot.used && slot.age > after && (!next || slot.age < next->age)) next = &slot;
+      }
+      if (!next) return;
+      visit(next->value);
+      after = next->age;
     }
   }
   template <class Predicate>

@@ -39,6 +39,23 @@ TEST_CASE("a session setup record carries command, status, dialect and the NTLMS
   CHECK(std::string_view(smb["ntlmssp"]["host"].GetString()) == "DESKTOP-2AEFM7G");
 }
 
+TEST_CASE("the NTLMSSP version is written in Suricata's form when the client sent one") {
+  const auto doc = record_of(sample_session_setup());
+  CHECK(std::string_view(doc["smb"]["ntlmssp"]["version"].GetString()) == "10.0 build 18362 rev 15");
+  auto without = sample_session_setup();
+  without.ntlmssp_version = {};
+  CHECK_FALSE(record_of(without)["smb"]["ntlmssp"].HasMember("version"));
+}
+
+TEST_CASE("a session setup that got no response is written without a status") {
+  const auto doc = record_of(sample_unanswered_setup());
+  const auto& smb = doc["smb"];
+  CHECK(std::string_view(smb["command"].GetString()) == "SMB2_COMMAND_SESSION_SETUP");
+  CHECK_FALSE(smb.HasMember("status"));
+  CHECK_FALSE(smb.HasMember("status_code"));
+  CHECK(std::string_view(smb["ntlmssp"]["user"].GetString()) == "Willi Wireshark");
+}
+
 TEST_CASE("a Kerberos session setup record lists realm and service name components") {
   const auto doc = record_of(sample_kerberos_setup());
   const auto& kerberos = doc["smb"]["kerberos"];

@@ -18,9 +18,19 @@ inline events::smb::SessionSetup sample_session_setup() {
   e.domain = "DESKTOP-2AEFM7G";
   e.workstation = "DESKTOP-2AEFM7G";
   e.ntlm_version = events::smb::NtlmVersion::v2;
+  e.ntlmssp_version = {true, 10, 0, 18362, 15};
   e.status = {0xC000006D, false, "STATUS_LOGON_FAILURE"};
   e.auth_failure = true;
   e.session_id = 0x0000740000000015;
+  return e;
+}
+
+// A request whose response never came: no status.
+inline events::smb::SessionSetup sample_unanswered_setup() {
+  events::smb::SessionSetup e = sample_session_setup();
+  e.status = {};
+  e.auth_failure = false;
+  e.answered = false;
   return e;
 }
 

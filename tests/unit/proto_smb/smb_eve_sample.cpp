@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
     std::fprintf(out, "%.*s\n", static_cast<int>(line.size()), line.data());
   };
   write(proto::smb::test::sample_session_setup());
+  write(proto::smb::test::sample_unanswered_setup());
   write(proto::smb::test::sample_kerberos_setup());
   write(proto::smb::test::sample_smb1_setup());
   write(proto::smb::test::sample_negotiate());

@@ -22,6 +22,8 @@ struct Recorded {
   std::string kind;  // event name
   std::string user, domain, workstation, share, status_name, dialect, mechanism, realm, principal, password;
   std::uint32_t status = 0;
+  bool answered = true;
+  std::string ntlmssp_version;  // "major.minor build rev", empty when absent
   bool auth_failure = false, anonymous = false, password_seen = false, guest = false, binding = false;
   int version = 0;
   std::string ntlm_version;
@@ -33,7 +35,8 @@ struct Recorded {
     char buffer[64];
     std::snprintf(buffer, sizeof buffer, " status=%08x sid=%llx", status, static_cast<unsigned long long>(session_id));
     return kind + " " + domain + "\\" + user + "@" + workstation + " " + mechanism + " " + status_name + buffer + " " +
-           share + " " + dialect + (anonymous ? " anon" : "") + (auth_failure ? " fail" : "");
+           share + " " + dialect + (anonymous ? " anon" : "") + (auth_failure ? " fail" : "") +
+           (answered ? "" : " unanswered") + (ntlmssp_version.empty() ? "" : " v" + ntlmssp_version);
   }
 };
 
@@ -57,6 +60,12 @@ class RecordingSink final : public events::EventSink {
             r.status = e.status.code;
             r.status_name = e.status.name;
             r.auth_failure = e.auth_failure;
+            r.answered = e.answered;
+            if (e.ntlmssp_version.present) {
+              const auto& v = e.ntlmssp_version;
+              r.ntlmssp_version = std::to_string(v.major) + "." + std::to_string(v.minor) + " build " +
+                                  std::to_string(v.build) + " rev " + std::to_string(v.ntlm_revision);
+            }
             r.anonymous = e.anonymous;
             r.password_seen = e.password_seen;
             r.password = e.password;

@@ -131,6 +131,41 @@ TEST_CASE("NTLMSSP AUTHENTICATE yields user, domain, workstation and NTLM versio
   CHECK_FALSE(is_anonymous(*parsed));
 }
 
+TEST_CASE("NTLMSSP AUTHENTICATE carries the client's VERSION structure when it flags one") {
+  const auto parsed = parse_ntlmssp_authenticate(authenticate());
+  REQUIRE(parsed);
+  REQUIRE(parsed->version.present);
+  CHECK(parsed->version.major == 10);
+  CHECK(parsed->version.minor == 0);
+  CHECK(parsed->version.build == 19041);
+  CHECK(parsed->version.ntlm_revision == 15);
+
+  ntlm::AuthenticateSpec unflagged;
+  unflagged.flags = ntlm::client_flags & ~ntlm::flag::version;
+  unflagged.target_info = ntlm::target_info({});
+  const auto without = parse_ntlmssp_authenticate(ntlm::authenticate(unflagged));
+  REQUIRE(without);
+  CHECK_FALSE(without->version.present);
+  CHECK(utf8(without->user) == "alice");
+}
+
+TEST_CASE("an NTLMSSP version flag is not trusted where the payload starts right after the flags") {
+  // The same message with the 8 VERSION bytes cut out and every offset moved back: what a client
+  // that sets the flag but sends no VERSION field looks like. Those bytes are payload, not a version.
+  Frame message = authenticate();
+  message.erase(message.begin() + 64, message.begin() + 72);
+  for (std::size_t field = 0; field < 6; ++field) {
+    const std::size_t at = 12 + field * 8 + 4;
+    const std::uint32_t offset = static_cast<std::uint32_t>(message[at] | (message[at + 1] << 8));
+    spanwatch::testing::patch_le32(message, at, offset - 8);
+  }
+  const auto parsed = parse_ntlmssp_authenticate(message);
+  REQUIRE(parsed);
+  CHECK_FALSE(parsed->version.present);
+  CHECK(utf8(parsed->user) == "alice");
+  CHECK(utf8(parsed->workstation) == "WS042");
+}
+
 TEST_CASE("NTLMSSP fields pointing outside the message are rejected, truncations too") {
   const Frame good = authenticate();
   Frame oversized_offset = good;
