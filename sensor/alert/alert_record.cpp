@@ -80,11 +80,26 @@ std::string_view format_alert(EveWriter& writer, const FlowHeader& flow, const r
   return writer.end();
 }
 
-bool write_alert(EveWriter& writer, EveFile& file, const FlowHeader& flow, const rules::Alert& alert) {
+bool write_alert(EveWriter& writer, RecordSink& sink, const FlowHeader& flow, const rules::Alert& alert) {
   const std::string_view line = format_alert(writer, flow, alert);
   if (line.empty()) return false;
-  file.write(line);
-  return true;
+  const rules::Rule& rule = *alert.rule;
+  char proto_buffer[4];
+  const AlertSummary summary{
+      .signature_id = rule.id,
+      .rev = rule.rev,
+      .severity = rule.severity,
+      .signature = rule.name,
+      .category = rule.category,
+      .app_proto = app_proto_of(*alert.event),
+      .proto = eve_proto_name(flow.ip_protocol, proto_buffer),
+      .src_ip = flow.src_ip,
+      .dest_ip = flow.dest_ip,
+      .src_port = flow.src_port,
+      .dest_port = flow.dest_port,
+      .community_id = flow.community_id,
+  };
+  return sink.write(Record{"alert", alert.flow->ts, line, &summary});
 }
 
 }  // namespace spanwatch::alert

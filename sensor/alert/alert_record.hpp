@@ -5,7 +5,7 @@
 // Call it inside AlertSink::on_alert(): the alert and its event are views valid only there.
 #include <string_view>
 
-#include "alert/eve_file.hpp"
+#include "alert/record.hpp"
 #include "alert/eve_writer.hpp"
 #include "alert/flow_header.hpp"
 #include "rules/alert.hpp"
@@ -15,7 +15,7 @@ namespace spanwatch::alert {
 // Returns the line (valid until the writer's next begin()), empty if the record came out unbalanced.
 std::string_view format_alert(EveWriter& writer, const FlowHeader& flow, const rules::Alert& alert);
 
-// Formats and appends the record to `file`; returns whether a line was written.
-bool write_alert(EveWriter& writer, EveFile& file, const FlowHeader& flow, const rules::Alert& alert);
+// Formats and appends the record to `sink`; returns whether a line was written.
+bool write_alert(EveWriter& writer, RecordSink& sink, const FlowHeader& flow, const rules::Alert& alert);
 
 }  // namespace spanwatch::alert

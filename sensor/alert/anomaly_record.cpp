@@ -15,15 +15,15 @@ std::string_view format_anomaly(EveWriter& writer, core::Timestamp ts, const Flo
   return writer.end();
 }
 
-void write_anomaly(EveWriter& writer, EveFile& file, core::Timestamp ts, const FlowHeader* flow_or_null,
+void write_anomaly(EveWriter& writer, RecordSink& sink, core::Timestamp ts, const FlowHeader* flow_or_null,
                    std::string_view type, std::string_view event, std::string_view layer) {
-  write_anomaly(writer, file, ts, flow_or_null, AnomalyFields{type, event, layer, {}});
+  write_anomaly(writer, sink, ts, flow_or_null, AnomalyFields{type, event, layer, {}});
 }
 
-void write_anomaly(EveWriter& writer, EveFile& file, core::Timestamp ts, const FlowHeader* flow_or_null,
+void write_anomaly(EveWriter& writer, RecordSink& sink, core::Timestamp ts, const FlowHeader* flow_or_null,
                    const AnomalyFields& anomaly) {
   const std::string_view line = format_anomaly(writer, ts, flow_or_null, anomaly);
-  if (!line.empty()) file.write(line);
+  if (!line.empty()) sink.write(Record{"anomaly", ts, line, nullptr});
 }
 
 }  // namespace spanwatch::alert

@@ -3,7 +3,7 @@
 // "event": "ipv4.trunc_pkt", "layer": ..., "app_proto": ...}}. Keys as in Suricata's schema.
 #include <string_view>
 
-#include "alert/eve_file.hpp"
+#include "alert/record.hpp"
 #include "alert/eve_writer.hpp"
 #include "alert/flow_header.hpp"
 #include "core/timestamp.hpp"
@@ -21,10 +21,10 @@ struct AnomalyFields {
 std::string_view format_anomaly(EveWriter& writer, core::Timestamp ts, const FlowHeader* flow_or_null,
                                 const AnomalyFields& anomaly);
 
-// Formats and appends the record to `file`.
-void write_anomaly(EveWriter& writer, EveFile& file, core::Timestamp ts, const FlowHeader* flow_or_null,
+// Formats and appends the record to `sink`.
+void write_anomaly(EveWriter& writer, RecordSink& sink, core::Timestamp ts, const FlowHeader* flow_or_null,
                    std::string_view type, std::string_view event, std::string_view layer = {});
-void write_anomaly(EveWriter& writer, EveFile& file, core::Timestamp ts, const FlowHeader* flow_or_null,
+void write_anomaly(EveWriter& writer, RecordSink& sink, core::Timestamp ts, const FlowHeader* flow_or_null,
                    const AnomalyFields& anomaly);
 
 }  // namespace spanwatch::alert

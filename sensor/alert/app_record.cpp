@@ -17,13 +17,13 @@ concept HasEveRecord = requires(EveWriter& writer, const T& event) {
 
 }  // namespace
 
-bool write_app_record(EveWriter& writer, EveFile& file, core::Timestamp ts, const FlowHeader& flow,
+bool write_app_record(EveWriter& writer, RecordSink& sink, core::Timestamp ts, const FlowHeader& flow,
                       const events::Event& event) {
   return std::visit(
       [&](const auto& e) -> bool {
         using T = std::decay_t<decltype(e)>;
         if constexpr (std::is_same_v<T, events::AppAnomaly>) {
-          write_anomaly(writer, file, ts, &flow,
+          write_anomaly(writer, sink, ts, &flow,
                         AnomalyFields{"applayer", e.event, "proto_parser", events::name_of(e.protocol)});
           return true;
         } else if constexpr (HasEveRecord<T>) {
@@ -31,8 +31,7 @@ bool write_app_record(EveWriter& writer, EveFile& file, core::Timestamp ts, cons
           write_eve_object(writer, e);
           const std::string_view line = writer.end();
           if (line.empty()) return false;
-          file.write(line);
-          return true;
+          return sink.write(Record{eve_event_type(e), ts, line, nullptr});
         } else {
           return false;
         }

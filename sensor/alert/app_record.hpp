@@ -5,7 +5,7 @@
 //   std::string_view eve_event_type(const events::<proto>::X&);        // "ftp", "tls", ...
 //   void write_eve_object(EveWriter&, const events::<proto>::X&);      // the app object ("ftp": {...})
 // Event types without such a pair make no record (they still reach the rules).
-#include "alert/eve_file.hpp"
+#include "alert/record.hpp"
 #include "alert/eve_writer.hpp"
 #include "alert/flow_header.hpp"
 #include "core/timestamp.hpp"
@@ -14,7 +14,7 @@
 namespace spanwatch::alert {
 
 // Writes the record for `event` if its type makes one; returns whether a line was written.
-bool write_app_record(EveWriter& writer, EveFile& file, core::Timestamp ts, const FlowHeader& flow,
+bool write_app_record(EveWriter& writer, RecordSink& sink, core::Timestamp ts, const FlowHeader& flow,
                       const events::Event& event);
 
 }  // namespace spanwatch::alert

@@ -86,6 +86,12 @@ void EveFile::write(std::string_view line) {
   ++buffered_lines_;
 }
 
+bool EveFile::write(const Record& record) {
+  const std::uint64_t dropped_before = dropped_lines_;
+  write(record.line);
+  return dropped_lines_ == dropped_before;
+}
+
 bool EveFile::flush() {
   if (used_ == 0) return true;
   if (fd_ < 0 && (!wanted_open_ || !open_descriptor())) {

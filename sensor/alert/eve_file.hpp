@@ -11,6 +11,8 @@
 #include <string>
 #include <string_view>
 
+#include "alert/record.hpp"
+
 namespace spanwatch::alert {
 
 struct EveFileOptions {
@@ -18,7 +20,7 @@ struct EveFileOptions {
   unsigned file_mode = 0640;           // for a file open() creates
 };
 
-class EveFile {
+class EveFile final : public RecordSink {
  public:
   explicit EveFile(EveFileOptions options = {});
   ~EveFile();  // flushes and closes
@@ -38,6 +40,8 @@ class EveFile {
   // Copies `line` plus '\n' into the buffer, flushing first when it would not fit. A line longer
   // than the buffer is dropped and counted (oversized_lines and dropped_lines).
   void write(std::string_view line);
+  // RecordSink: writes the record's line; false when it was dropped.
+  bool write(const Record& record) override;
   // Hands every buffered byte to the kernel; false if some were lost (counted, buffer emptied).
   bool flush();
 

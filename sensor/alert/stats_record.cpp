@@ -71,9 +71,9 @@ StatsRecordResult format_stats(EveWriter& writer, core::Timestamp ts, const Stat
   return result;
 }
 
-StatsRecordResult write_stats(EveWriter& writer, EveFile& file, core::Timestamp ts, const StatsSnapshot& snapshot) {
+StatsRecordResult write_stats(EveWriter& writer, RecordSink& sink, core::Timestamp ts, const StatsSnapshot& snapshot) {
   StatsRecordResult result = format_stats(writer, ts, snapshot);
-  if (!result.line.empty()) file.write(result.line);
+  if (!result.line.empty()) sink.write(Record{"stats", ts, result.line, nullptr});
   return result;
 }
 

@@ -4,7 +4,7 @@
 #include <cstddef>
 #include <string_view>
 
-#include "alert/eve_file.hpp"
+#include "alert/record.hpp"
 #include "alert/eve_writer.hpp"
 #include "alert/stats_snapshot.hpp"
 #include "core/timestamp.hpp"
@@ -21,7 +21,7 @@ struct StatsRecordResult {
 };
 
 StatsRecordResult format_stats(EveWriter& writer, core::Timestamp ts, const StatsSnapshot& snapshot);
-// Formats and appends the record to `file`.
-StatsRecordResult write_stats(EveWriter& writer, EveFile& file, core::Timestamp ts, const StatsSnapshot& snapshot);
+// Formats and appends the record to `sink`.
+StatsRecordResult write_stats(EveWriter& writer, RecordSink& sink, core::Timestamp ts, const StatsSnapshot& snapshot);
 
 }  // namespace spanwatch::alert

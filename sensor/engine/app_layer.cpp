@@ -80,11 +80,11 @@ void DissectorSlot::finish() { app_->finish(*this); }
 
 // --- AppLayer --------------------------------------------------------------------------------
 
-AppLayer::AppLayer(const AppLayerOptions& options, alert::EveWriter& eve, alert::EveFile& eve_file,
+AppLayer::AppLayer(const AppLayerOptions& options, alert::EveWriter& eve, alert::RecordSink& records,
                    const rules::RuleSetHolder* rules)
     : options_(options),
       eve_(eve),
-      eve_file_(eve_file),
+      records_(records),
       ftp_(with_credentials(options.ftp, options.credentials), options.max_ftp),
       pop3_(with_credentials(options.pop3, options.credentials), options.max_pop3),
       smb_(with_cleartext(options.smb, options.credentials), options.max_smb),
@@ -349,7 +349,7 @@ void AppLayer::emit(const events::Event& event) {
   if (current_flow_ == nullptr) return;
   if (options_.eve_records) {
     fill_flow_header(*current_flow_, header_);
-    if (alert::write_app_record(eve_, eve_file_, now_, header_.header, event)) ++stats_.records;
+    if (alert::write_app_record(eve_, records_, now_, header_.header, event)) ++stats_.records;
   }
   if (rules_ == nullptr) return;
   const std::shared_ptr<const rules::RuleSet> rule_set = rules_->current();
@@ -379,7 +379,7 @@ void AppLayer::on_alert(const rules::Alert& alert) {
     fill_flow_header(*current_flow_, header_);
     header_ready_ = true;
   }
-  alert::write_alert(eve_, eve_file_, header_.header, alert);
+  alert::write_alert(eve_, records_, header_.header, alert);
 }
 
 }  // namespace spanwatch::engine

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "alert/eve_file.hpp"
+#include "alert/record.hpp"
 #include "alert/eve_writer.hpp"
 #include "core/counters.hpp"
 #include "engine/app_layer_options.hpp"
@@ -72,7 +72,7 @@ class DissectorSlot final : public flow::tcp::StreamConsumer {
 class AppLayer final : private events::EventSink, private rules::AlertSink {
  public:
   // `rules` may be null (no detection); it outlives the AppLayer.
-  AppLayer(const AppLayerOptions& options, alert::EveWriter& eve, alert::EveFile& eve_file,
+  AppLayer(const AppLayerOptions& options, alert::EveWriter& eve, alert::RecordSink& records,
            const rules::RuleSetHolder* rules);
   AppLayer(const AppLayer&) = delete;
   AppLayer& operator=(const AppLayer&) = delete;
@@ -105,7 +105,7 @@ class AppLayer final : private events::EventSink, private rules::AlertSink {
 
   AppLayerOptions options_;
   alert::EveWriter& eve_;
-  alert::EveFile& eve_file_;
+  alert::RecordSink& records_;
   DissectorPool<proto::ftp::FtpParser, proto::ftp::FtpOptions> ftp_;
   DissectorPool<proto::pop3::Pop3Parser, proto::pop3::Pop3Options> pop3_;
   DissectorPool<proto::smb::SmbParser, proto::smb::SmbOptions> smb_;

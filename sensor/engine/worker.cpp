@@ -5,14 +5,14 @@
 
 namespace spanwatch::engine {
 
-Worker::Worker(const EngineOptions& options, alert::EveWriter& eve, alert::EveFile& eve_file,
+Worker::Worker(const EngineOptions& options, alert::EveWriter& eve, alert::RecordSink& records,
                const rules::RuleSetHolder* rules)
     : options_(options),
       eve_(eve),
-      eve_file_(eve_file),
+      records_(records),
       decoder_(options.decode),
       reassembler_(options.stream),
-      app_(options.app, eve, eve_file, rules),
+      app_(options.app, eve, records, rules),
       flows_(options.flow, *this),
       states_(flows_.capacity()) {}
 
@@ -81,7 +81,7 @@ void Worker::write_anomaly(const flow::Flow* flow, std::string_view type, std::s
   ++stats_.anomaly_records;
   FlowHeaderBuffer header;
   if (flow != nullptr) fill_flow_header(*flow, header);
-  alert::write_anomaly(eve_, eve_file_, now_, flow != nullptr ? &header.header : nullptr, type, event);
+  alert::write_anomaly(eve_, records_, now_, flow != nullptr ? &header.header : nullptr, type, event);
 }
 
 }  // namespace spanwatch::engine

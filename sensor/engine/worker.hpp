@@ -4,7 +4,7 @@
 // A worker owns all of its state; nothing here is shared with another thread.
 #include <cstdint>
 
-#include "alert/eve_file.hpp"
+#include "alert/record.hpp"
 #include "alert/eve_writer.hpp"
 #include "alert/stats_snapshot.hpp"
 #include "core/packet_view.hpp"
@@ -31,7 +31,7 @@ struct WorkerStats {
 class Worker final : private flow::FlowEndHandler {
  public:
   // `rules` may be null (no detection); it outlives the worker.
-  Worker(const EngineOptions& options, alert::EveWriter& eve, alert::EveFile& eve_file,
+  Worker(const EngineOptions& options, alert::EveWriter& eve, alert::RecordSink& records,
          const rules::RuleSetHolder* rules = nullptr);
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
@@ -61,7 +61,7 @@ class Worker final : private flow::FlowEndHandler {
 
   EngineOptions options_;
   alert::EveWriter& eve_;
-  alert::EveFile& eve_file_;
+  alert::RecordSink& records_;
   decode::Decoder decoder_;
   flow::tcp::Reassembler reassembler_;
   AppLayer app_;

@@ -3,7 +3,9 @@
 // operator new for the whole binary; counting is all it adds).
 #include <catch2/catch.hpp>
 
+#include "alert/eve_file.hpp"
 #include "alert/anomaly_record.hpp"
+#include "alert/record_queue.hpp"
 #include "alert/stats_record.hpp"
 #include "eve_test_support.hpp"
 #include "support/allocation_counter.hpp"
@@ -46,4 +48,30 @@ TEST_CASE("formatting and buffering records allocates nothing after warm-up") {
   for (int i = 0; i < 1000; ++i) one_round(i);  // includes flushes when the 4 KiB buffer fills
   CHECK(spanwatch::testing::heap_allocations() - before == 0);
   CHECK(file.dropped_lines() == 0);
+}
+
+TEST_CASE("handing records to the output thread's queue allocates nothing") {
+  RecordQueue queue({.bytes = 1 << 16, .when_full = FullQueuePolicy::drop});
+  EveWriter writer(EveContext{"sensor", "eth0", ""});
+  FlowHeader flow;
+  flow.src_ip = ip("192.0.2.1");
+  flow.dest_ip = ip("192.0.2.2");
+  flow.has_ports = true;
+  flow.ip_protocol = 6;
+  AlertSummary summary;
+  summary.signature_id = 9100003;
+  summary.signature = "FTP credentials in cleartext";
+  summary.proto = "TCP";
+  for (int i = 0; i < 10; ++i) write_anomaly(writer, queue, {i, 0}, &flow, "decode", "ipv4.trunc_pkt");
+  queue.drain([](const Record&) {});
+  const std::uint64_t before = spanwatch::testing::heap_allocations();
+  std::size_t delivered = 0;
+  for (int i = 0; i < 1000; ++i) {
+    write_anomaly(writer, queue, {i, 0}, &flow, "decode", "ipv4.trunc_pkt");
+    queue.write(Record{"alert", {i, 0}, "{}", &summary});
+    if (i % 100 == 99) delivered += queue.drain([](const Record&) {});
+  }
+  CHECK(spanwatch::testing::heap_allocations() - before == 0);
+  CHECK(delivered == 2000);
+  CHECK(queue.dropped() == 0);
 }

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "alert/eve_file.hpp"
 #include "alert/stats_record.hpp"
 #include "eve_test_support.hpp"
 

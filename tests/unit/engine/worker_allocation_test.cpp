@@ -2,6 +2,7 @@
 // traffic once to warm up, then replay it again with fresh flows and count operator new calls.
 #include <catch2/catch.hpp>
 
+#include "alert/eve_file.hpp"
 #include "engine/worker.hpp"
 #include "support/allocation_counter.hpp"
 #include "support/packet_builder.hpp"

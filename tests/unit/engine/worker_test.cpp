@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "alert/eve_file.hpp"
 #include "engine/worker.hpp"
 #include "support/packet_builder.hpp"
 #include "support/protocol_builders.hpp"
