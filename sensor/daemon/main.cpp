@@ -18,6 +18,8 @@
 #include "config/config_error.hpp"
 #include "config/option_table.hpp"
 #include "daemon/command_line.hpp"
+#include "daemon/pid_file.hpp"
+#include "daemon/privileges.hpp"
 #include "daemon/run.hpp"
 #include "daemon/sensor_config.hpp"
 #include "rules/rule_set.hpp"
@@ -30,22 +32,10 @@
 namespace {
 
 using namespace spanwatch;
+using spanwatch::daemon::PidFile;
 
 constexpr const char* default_config_file = "/etc/spanwatch/spanwatch.yaml";
 constexpr int exit_usage = 2;
-
-void on_stop_signal(int) { daemon::stop_requested = true; }
-void on_reload_signal(int) { daemon::reload_requested = true; }
-
-void install_signal_handlers() {
-  struct sigaction action {};
-  action.sa_handler = on_stop_signal;
-  sigemptyset(&action.sa_mask);
-  sigaction(SIGINT, &action, nullptr);
-  sigaction(SIGTERM, &action, nullptr);
-  action.sa_handler = on_reload_signal;
-  sigaction(SIGHUP, &action, nullptr);
-}
 
 void set_log_level(daemon::LogLevel configured, int verbosity) {
   int level = static_cast<int>(configured) + verbosity;  // error=0 .. debug=3
@@ -98,6 +88,15 @@ void print_summary(const daemon::RunSummary& s) {
   if (!s.eve_path.empty())
     std::printf("  eve.json  %s (%llu records%s)\n", s.eve_path.c_str(), static_cast<unsigned long long>(s.eve_lines),
                 s.eve_dropped ? ", some LOST: see the log" : "");
+  for (const auto& [name, c] : s.outputs) {
+    if (name.starts_with("eve ")) continue;
+    std::printf("  output    %s: %llu sent, %llu lost (%llu backlog overflow), %llu errors\n", name.c_str(),
+                static_cast<unsigned long long>(c.written), static_cast<unsigned long long>(c.dropped),
+                static_cast<unsigned long long>(c.overflow), static_cast<unsigned long long>(c.errors));
+  }
+  if (s.queue_drops != 0)
+    std::printf("  LOST      %llu records the output thread could not keep up with\n",
+                static_cast<unsigned long long>(s.queue_drops));
 }
 
 int run_main(const std::vector<std::string>& args) {
@@ -186,8 +185,25 @@ int run_main(const std::vector<std::string>& args) {
   request.pcap_files = cl.pcap_files;
   request.interfaces = cl.interfaces.empty() && cl.pcap_files.empty() ? config.interfaces : cl.interfaces;
   request.show_progress = isatty(STDERR_FILENO) && cl.verbosity >= 0;
+  if (request.pcap_files.empty()) {
+    // Live: capture handles and the log folder are open; from here on nothing needs root.
+    request.on_started = [&config] {
+      daemon::hand_over_directory(config.log_dir, config.run_as);
+      const daemon::DropResult result = daemon::drop_privileges(config.run_as);
+      spdlog::info("privileges {}: {}", daemon::name_of(result.outcome),
+                   daemon::describe(daemon::read_process_credentials()));
+    };
+  }
+  std::unique_ptr<PidFile> pid_file;
+  if (!config.pid_file.empty()) {
+    try {
+      pid_file = std::make_unique<PidFile>(config.pid_file);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "spanwatch: %s\n", e.what());
+      return 1;
+    }
+  }
 
-  install_signal_handlers();
   try {
     const daemon::RunSummary summary = daemon::run(config, request);
     if (cl.verbosity >= 0) print_summary(summary);

@@ -12,18 +12,18 @@
 
 #include <spdlog/spdlog.h>
 
-#include "alert/eve_file.hpp"
+#include "alert/eve_output.hpp"
 #include "alert/eve_writer.hpp"
+#include "alert/output_thread.hpp"
+#include "alert/record_queue.hpp"
+#include "alert/syslog_output.hpp"
 #include "alert/stats_record.hpp"
 #include "alert/stats_snapshot.hpp"
 #include "capture/packet_source.hpp"
+#include "daemon/control.hpp"
 #include "engine/worker.hpp"
 
 namespace spanwatch::daemon {
-
-std::atomic<bool> stop_requested{false};
-std::atomic<bool> reload_requested{false};
-
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -44,34 +44,68 @@ alert::EveContext context_for(const SensorConfig& config, const RunRequest& requ
   return context;
 }
 
-// Owns the pipeline of one run: outputs, the worker, periodic stats and the progress line.
+std::string capture_name(const RunRequest& request) {
+  if (!request.pcap_files.empty())
+    return request.pcap_files.size() == 1 ? request.pcap_files[0] : std::to_string(request.pcap_files.size()) + " files";
+  std::string names;
+  for (const auto& name : request.interfaces) names += (names.empty() ? "" : ",") + name;
+  return names;
+}
+
+alert::RecordQueueOptions queue_options(const SensorConfig& config, const RunRequest& request) {
+  alert::RecordQueueOptions options;
+  options.bytes = config.output_queue_bytes;
+  // Live, a worker must never wait for a slow disk or peer (the kernel would drop packets instead,
+  // unseen); offline, waiting only slows the reading down and nothing is lost.
+  options.when_full = request.pcap_files.empty() ? alert::FullQueuePolicy::drop : alert::FullQueuePolicy::wait;
+  return options;
+}
+
+// Owns the pipeline of one run: the output thread and its outputs, the worker, the control side
+// (signals), periodic stats and the progress line.
 class Session {
  public:
   Session(const SensorConfig& config, const RunRequest& request)
       : config_(config), request_(request), eve_(context_for(config, request)),
-        worker_(config.engine, eve_, eve_file_, request.rules), started_(Clock::now()), last_stats_(started_) {
+        queue_(outputs_.add_queue(queue_options(config, request))),
+        worker_(config.engine, eve_, queue_, request.rules),
+        control_(outputs_.io_context(), requests_, [this] { reload(); }, capture_name(request)),
+        started_(Clock::now()), last_stats_(started_) {
     if (config.eve_enabled) {
       std::error_code error;
       std::filesystem::create_directories(config.log_dir, error);
       summary_.eve_path = (std::filesystem::path(config.log_dir) / config.eve_filename).string();
-      if (!eve_file_.open(summary_.eve_path))
-        throw std::runtime_error("cannot write " + summary_.eve_path + ": " + std::strerror(eve_file_.last_error()));
+      outputs_.add_output(std::make_unique<alert::EveFileOutput>(summary_.eve_path));
     }
+    if (config.syslog.enabled) {
+      outputs_.add_output(std::make_unique<alert::SyslogOutput>(outputs_.io_context(), config.syslog));
+      spdlog::info("alerts to {}", outputs_.outputs().back()->name());
+    }
+    control_.start();
   }
+
+  ~Session() {
+    control_.cancel();
+    outputs_.stop();
+  }
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
 
   engine::Worker& worker() { return worker_; }
   alert::EveWriter& eve() { return eve_; }
+  bool stopping() const { return requests_.stop.load(std::memory_order_relaxed); }
 
   // Called between dispatch batches: periodic stats and the progress line.
   void tick(const std::vector<std::unique_ptr<capture::PacketSource>>& live_sources,
             const capture::PacketSource* file, std::size_t file_number) {
     const auto now = Clock::now();
-    if (reload_requested.exchange(false)) reload();
-    if (config_.stats_interval_seconds != 0 &&
-        now - last_stats_ >= std::chrono::seconds(config_.stats_interval_seconds)) {
+    publish_status(live_sources);
+    const bool interval_due = config_.stats_interval_seconds != 0 &&
+                              now - last_stats_ >= std::chrono::seconds(config_.stats_interval_seconds);
+    if (requests_.stats.exchange(false) || interval_due) {
       last_stats_ = now;
       write_stats(live_sources);
-      eve_file_.flush();
+      if (!live_sources.empty()) log_stats_line(live_sources);
     }
     if (request_.show_progress && now - last_progress_ >= std::chrono::milliseconds(500)) {
       last_progress_ = now;
@@ -83,7 +117,8 @@ class Session {
     if (request_.show_progress) std::fputs("\r\033[K", stderr);
     worker_.finish();
     write_stats(live_sources);
-    eve_file_.flush();
+    control_.cancel();
+    outputs_.stop();
     const auto& w = worker_.stats();
     summary_.packets = w.packets;
     summary_.bytes = w.bytes;
@@ -101,38 +136,78 @@ class Session {
     std::sort(summary_.alerts_by_rule.begin(), summary_.alerts_by_rule.end());
     summary_.kernel_drops = capture_.kernel_drops;
     summary_.kernel_ifdrops = capture_.kernel_ifdrops;
-    summary_.eve_lines = eve_file_.written_lines();
-    summary_.eve_dropped = eve_file_.dropped_lines();
+    summary_.queue_drops = queue_.dropped();
+    for (const auto& output : outputs_.outputs()) {
+      const alert::OutputCounters counters = output->counters();
+      summary_.outputs.emplace_back(std::string(output->name()), counters);
+      if (output->name().starts_with("eve ")) {
+        summary_.eve_lines = counters.written;
+        summary_.eve_dropped = counters.dropped + summary_.queue_drops;
+      }
+    }
     summary_.seconds = std::chrono::duration<double>(Clock::now() - started_).count();
     return summary_;
   }
 
   void add_capture_stats(const capture::CaptureStats& stats) { capture_.add(stats); }
 
+  // Once capture is open: the caller's start-up hook (privileges), then the output thread (threads
+  // start only after the privilege drop: capabilities are per thread) and READY=1.
+  void started() {
+    if (request_.on_started) request_.on_started();
+    outputs_.start();
+    control_.ready();
+  }
+
  private:
-  // SIGHUP: new rules compiled here, off the packet path, and swapped in (a broken file keeps the
-  // old ones); eve.json reopened so logrotate's `create` and `copytruncate` both work.
+  // SIGHUP, on the output thread: new rules compiled there, off the packet path, and swapped in (a
+  // broken file keeps the old ones); outputs reopened so logrotate's `create` and `copytruncate`
+  // both work.
   void reload() {
     if (request_.rules != nullptr) {
       const rules::ReloadResult result = request_.rules->reload(config_.rules_dir, request_.rule_options);
       if (result.ok) spdlog::info("reloaded {} rules from {}", result.rules, config_.rules_dir);
       else spdlog::error("rules not reloaded, the previous ones stay: {}", result.error);
     }
-    if (eve_file_.is_open() && !eve_file_.reopen()) spdlog::error("cannot reopen {}", eve_file_.path());
+    outputs_.reopen();
+  }
+
+  CaptureTotals capture_totals(const std::vector<std::unique_ptr<capture::PacketSource>>& live_sources) const {
+    CaptureTotals capture = capture_;
+    for (const auto& source : live_sources) capture.add(source->stats());
+    return capture;
   }
 
   void write_stats(const std::vector<std::unique_ptr<capture::PacketSource>>& live_sources) {
     snapshot_.clear();
     snapshot_.set_uptime_seconds(std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - started_).count());
-    CaptureTotals capture = capture_;
-    for (const auto& source : live_sources) capture.add(source->stats());
+    const CaptureTotals capture = capture_totals(live_sources);
     if (!request_.interfaces.empty()) {
       snapshot_.add("capture.kernel_packets", capture.kernel_packets);
       snapshot_.add("capture.kernel_drops", capture.kernel_drops);
       snapshot_.add("capture.kernel_ifdrops", capture.kernel_ifdrops);
     }
     worker_.collect_stats(snapshot_);
-    alert::write_stats(eve_, eve_file_, worker_.stats().last_packet, snapshot_);
+    alert::write_stats(eve_, queue_, worker_.stats().last_packet, snapshot_);
+  }
+
+  void publish_status(const std::vector<std::unique_ptr<capture::PacketSource>>& live_sources) {
+    requests_.heartbeat.fetch_add(1, std::memory_order_relaxed);
+    requests_.packets.store(worker_.stats().packets, std::memory_order_relaxed);
+    requests_.alerts.store(worker_.app_layer_stats().alerts, std::memory_order_relaxed);
+    if (!live_sources.empty() && ++status_turns_ % 64 == 0) {  // pcap_stats is a system call
+      const CaptureTotals capture = capture_totals(live_sources);
+      requests_.drops.store(capture.kernel_drops + capture.kernel_ifdrops, std::memory_order_relaxed);
+    }
+  }
+
+  // The operator's view in the log (journal) at each stats interval.
+  void log_stats_line(const std::vector<std::unique_ptr<capture::PacketSource>>& live_sources) {
+    const CaptureTotals capture = capture_totals(live_sources);
+    const auto& w = worker_.stats();
+    spdlog::info("stats: {} packets, {:.1f} MB, {} kernel drops, {} flows, {} alerts, {} records lost before output",
+                 w.packets, static_cast<double>(w.bytes) / 1e6, capture.kernel_drops + capture.kernel_ifdrops,
+                 worker_.flow_stats().total, worker_.app_layer_stats().alerts, queue_.dropped());
   }
 
   void print_progress(const capture::PacketSource* file, std::size_t file_number, Clock::time_point now) {
@@ -153,14 +228,18 @@ class Session {
 
   const SensorConfig& config_;
   const RunRequest& request_;
-  alert::EveFile eve_file_;
+  RunRequests requests_;
   alert::EveWriter eve_;
+  alert::OutputThread outputs_;
+  alert::RecordQueue& queue_;
   engine::Worker worker_;
+  Control control_;
   alert::StatsSnapshot snapshot_;
   CaptureTotals capture_;
   Clock::time_point started_;
   Clock::time_point last_stats_;
   Clock::time_point last_progress_{};
+  std::uint64_t status_turns_ = 0;
   RunSummary summary_;
 };
 
@@ -169,11 +248,12 @@ const std::vector<std::unique_ptr<capture::PacketSource>> no_live_sources;
 void run_offline(Session& session, const SensorConfig& config, const RunRequest& request) {
   capture::OfflineOptions options;
   options.bpf = config.live.bpf;
-  for (std::size_t i = 0; i < request.pcap_files.size() && !stop_requested; ++i) {
+  session.started();
+  for (std::size_t i = 0; i < request.pcap_files.size() && !session.stopping(); ++i) {
     auto source = capture::open_offline(request.pcap_files[i], static_cast<std::uint16_t>(i), options);
     session.eve().set_pcap_filename(request.pcap_files[i]);
     spdlog::debug("reading {} (link type {})", request.pcap_files[i], source->linktype());
-    while (!stop_requested) {
+    while (!session.stopping()) {
       const capture::DispatchResult result = source->dispatch(-1, &engine::Worker::packet_callback, &session.worker());
       if (result.status == capture::DispatchStatus::end_of_file) break;
       if (result.status == capture::DispatchStatus::error) {
@@ -194,9 +274,10 @@ void run_live(Session& session, const SensorConfig& config, const RunRequest& re
       spdlog::warn("{}: {}", request.interfaces[i], sources.back()->warnings());
     spdlog::info("capturing on {} (link type {})", request.interfaces[i], sources.back()->linktype());
   }
+  session.started();
   std::vector<pollfd> fds(sources.size());
   for (std::size_t i = 0; i < sources.size(); ++i) fds[i] = {sources[i]->selectable_fd(), POLLIN, 0};
-  while (!stop_requested) {
+  while (!session.stopping()) {
     if (sources.size() == 1) {
       const auto result = sources[0]->dispatch(-1, &engine::Worker::packet_callback, &session.worker());
       if (result.status == capture::DispatchStatus::error)

@@ -1,10 +1,14 @@
 #pragma once
 // Runs the sensor over capture sources until they end or a stop is asked for, writing EVE records
-// and a summary. One worker, run to completion per packet on the calling thread.
-#include <atomic>
+// and a summary. One worker, run to completion per packet on the calling thread; the outputs and
+// the signal handling run on the output thread.
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <utility>
 #include <vector>
+
+#include "alert/output.hpp"
 
 #include "daemon/sensor_config.hpp"
 #include "events/protocol.hpp"
@@ -26,6 +30,8 @@ struct RunSummary {
   std::uint64_t kernel_ifdrops = 0;
   std::uint64_t eve_lines = 0;
   std::uint64_t eve_dropped = 0;
+  std::uint64_t queue_drops = 0;  // records the worker could not hand to the output thread
+  std::vector<std::pair<std::string, alert::OutputCounters>> outputs;
   double seconds = 0;
   std::string eve_path;
 };
@@ -36,13 +42,13 @@ struct RunRequest {
   bool show_progress = false;           // a progress line on stderr (a terminal)
   rules::RuleSetHolder* rules = nullptr;  // null: no detection
   rules::RuleOptions rule_options;        // for reloads
+  // Called once capture is open and the outputs are running, before the first packet (privileges
+  // are dropped and systemd told READY=1 there). May throw to abort the run.
+  std::function<void()> on_started;
 };
 
-// Set by the signal handlers; the run acts on them between batches: stop ends the run (flows are
-// finished, final stats written), reload recompiles the rules and reopens eve.json.
-extern std::atomic<bool> stop_requested;
-extern std::atomic<bool> reload_requested;
-
+// SIGTERM/SIGINT end the run (flows are finished, outputs drained, final stats written), SIGHUP
+// recompiles the rules and reopens the outputs, SIGUSR1 writes a stats record.
 // Throws capture::CaptureError when a source cannot be opened, std::runtime_error for output errors.
 RunSummary run(const SensorConfig& config, const RunRequest& request);
 

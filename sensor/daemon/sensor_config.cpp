@@ -86,6 +86,40 @@ void bind_options(config::OptionTable& t, SensorConfig& c) {
   t.add_bool("outputs.eve.enabled", &c.eve_enabled, "Write EVE JSON records");
   t.add_string("outputs.eve.filename", &c.eve_filename, "EVE file name inside outputs.log_dir");
   t.add_bool("outputs.eve.anomaly", &c.engine.anomaly_records, "Write an anomaly record per malformed packet");
+  auto& l = c.syslog;
+  t.describe_section("outputs.syslog", "Alerts (and optionally other records) as RFC 5424 syslog messages.");
+  t.add_bool("outputs.syslog.enabled", &l.enabled, "Send records to syslog");
+  t.add_enum("outputs.syslog.transport", &l.transport,
+             "unix: the local socket (datagrams); udp; tcp: octet-counted frames (RFC 6587), reconnected with backoff",
+             {{"unix", alert::SyslogTransport::unix_datagram}, {"udp", alert::SyslogTransport::udp},
+              {"tcp", alert::SyslogTransport::tcp}});
+  t.add_string("outputs.syslog.address", &l.address,
+               "unix: socket path (empty: /dev/log); udp/tcp: host:port or [v6]:port (ports 514/udp, 601/tcp by default)");
+  t.add_enum("outputs.syslog.facility", &l.facility, "Syslog facility",
+             {{"kern", alert::SyslogFacility::kern}, {"user", alert::SyslogFacility::user},
+              {"daemon", alert::SyslogFacility::daemon}, {"auth", alert::SyslogFacility::auth},
+              {"authpriv", alert::SyslogFacility::authpriv}, {"local0", alert::SyslogFacility::local0},
+              {"local1", alert::SyslogFacility::local1}, {"local2", alert::SyslogFacility::local2},
+              {"local3", alert::SyslogFacility::local3}, {"local4", alert::SyslogFacility::local4},
+              {"local5", alert::SyslogFacility::local5}, {"local6", alert::SyslogFacility::local6},
+              {"local7", alert::SyslogFacility::local7}});
+  t.add_string("outputs.syslog.hostname", &l.hostname, "HOSTNAME field (empty: this machine's host name)");
+  t.add_string("outputs.syslog.app_name", &l.app_name, "APP-NAME field");
+  t.add_string("outputs.syslog.msgid", &l.msgid, "MSGID of alerts (other records use their event type)");
+  t.add_enum("outputs.syslog.message", &l.message,
+             "MSG: human (a fast.log-style line per alert) or eve (the whole EVE JSON record)",
+             {{"human", alert::SyslogMessageFormat::human}, {"eve", alert::SyslogMessageFormat::eve}});
+  t.add_string_list("outputs.syslog.event_types", &l.event_types,
+                    "EVE event types sent (\"*\": every record)");
+  t.add_integer("outputs.syslog.backlog_records", &l.backlog_records,
+                "Messages kept while the destination is unreachable; beyond it new ones are dropped and counted",
+                std::size_t{1}, std::size_t{1} << 24);
+  t.add_size("outputs.syslog.backlog_bytes", &l.backlog_bytes, "Bytes kept in that backlog", 4096);
+
+  t.add_size("outputs.queue_size", &c.output_queue_bytes,
+             "Records in flight from the packet worker to the output thread; live capture drops (and counts) "
+             "what does not fit rather than stall, offline reading waits",
+             64 * 1024, std::size_t{1} << 30);
   t.add_duration("outputs.stats.interval", &c.stats_interval_seconds,
                  "Seconds between stats records (0: only at exit)");
 
@@ -95,6 +129,12 @@ void bind_options(config::OptionTable& t, SensorConfig& c) {
                     "CIDRs of $HOME_NET (empty: the private, ULA and CGNAT ranges)");
   t.add_string_list("rules.ftp_nat_allowed", &c.ftp_nat_allowed,
                     "CIDRs a PORT/EPRT may announce without a NAT-mismatch alert ($FTP_NAT_ALLOWED)");
+
+  t.describe_section("run_as", "Who the sensor runs as once live capture is open (offline reading keeps the caller's identity).");
+  t.add_string("run_as.user", &c.run_as.user, "Started as root, live capture drops to this user with no capabilities");
+  t.add_string("run_as.group", &c.run_as.group, "Group to run as (empty: the user's primary group)");
+  t.add_bool("run_as.allow_root", &c.run_as.allow_root, "Keep running as root after start-up (not recommended)");
+  t.add_string("run_as.pid_file", &c.pid_file, "Write the process id here while running (empty: no pid file)");
 
   t.describe_section("logging", "The sensor's own log on stderr / the journal.");
   t.add_enum("logging.level", &c.log_level, "Least severe message shown (-v and -q shift it)",

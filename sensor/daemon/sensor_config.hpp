@@ -1,12 +1,15 @@
 #pragma once
 // Every option of the sensor, gathered from each layer's own Options struct (their defaults are the
 // defaults), and the one table that binds them to spanwatch.yaml paths.
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "alert/syslog_output.hpp"
 #include "capture/capture_options.hpp"
 #include "config/option_table.hpp"
+#include "daemon/privileges.hpp"
 #include "engine/engine_options.hpp"
 
 namespace spanwatch::daemon {
@@ -22,10 +25,14 @@ struct SensorConfig {
   bool eve_enabled = true;
   std::string eve_filename = "eve.json";
   std::uint32_t stats_interval_seconds = 60;  // 0: only at exit
+  alert::SyslogOptions syslog;
+  std::size_t output_queue_bytes = 8u << 20;  // records in flight from the worker to the output thread
   std::string rules_dir = "/etc/spanwatch/rules";
   std::vector<std::string> home_net;          // empty: $HOME_NET is $PRIVATE
   std::vector<std::string> ftp_nat_allowed;   // PORT/EPRT addresses that are not a NAT mismatch
   LogLevel log_level = LogLevel::info;
+  PrivilegeOptions run_as;                    // live capture drops to this user once capture is open
+  std::string pid_file;                       // empty: none
 };
 
 // Registers every field of `config` in `table` (both must outlive each other's use).

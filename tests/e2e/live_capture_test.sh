@@ -30,11 +30,21 @@ ip -n "$ns_server" link set "${tag}b" up
 ip -n "$ns_client" link set lo up
 ip -n "$ns_server" link set lo up
 
-ip netns exec "$ns_server" "$sensor" -c /dev/null -i "${tag}b" -l "$work/logs" >"$work/summary" 2>"$work/log" &
+ip netns exec "$ns_server" "$sensor" -c /dev/null --set run_as.user=nobody -i "${tag}b" -l "$work/logs" >"$work/summary" 2>"$work/log" &
 pid=$!
 # Wait until the capture is open (the sensor logs it).
 for _ in $(seq 50); do grep -q "capturing on" "$work/log" && break; sleep 0.1; done
 grep -q "capturing on" "$work/log" || { echo "FAIL: sensor did not start: $(cat "$work/log")"; exit 1; }
+# Started as root, the sensor runs as run_as.user with no capability once capture is open.
+for _ in $(seq 50); do grep -q "privileges dropped" "$work/log" && break; sleep 0.1; done
+grep -q "privileges dropped" "$work/log" || { echo "FAIL: privileges not dropped: $(cat "$work/log")"; exit 1; }
+nobody_uid=$(id -u nobody)
+for t in /proc/"$pid"/task/*; do
+  uids=$(awk '/^Uid:/ {print $2, $3, $4, $5}' "$t/status")
+  caps=$(awk '/^Cap(Eff|Prm|Amb):/ {printf "%s", $2}' "$t/status")
+  [ "$uids" = "$nobody_uid $nobody_uid $nobody_uid $nobody_uid" ] || { echo "FAIL: thread $t runs as uid $uids"; exit 1; }
+  [ "$caps" = "000000000000000000000000000000000000000000000000" ] || { echo "FAIL: thread $t keeps capabilities $caps"; exit 1; }
+done
 
 # Ten TCP connections, each sending a line and reading it back, and twenty UDP datagrams.
 ip netns exec "$ns_server" /usr/bin/python3 -c '

@@ -36,7 +36,7 @@ ip -n "$ns_server" link set "${tag}b" up
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$work/key.pem" -out "$work/cert.pem" -days 2 \
   -subj "/CN=lab.spanwatch.test" >/dev/null 2>&1 || { echo "FAIL: cannot make a test certificate"; exit 1; }
 
-ip netns exec "$ns_server" "$sensor" -c /dev/null --rules "$rules" -i "${tag}b" -l "$work/logs" \
+ip netns exec "$ns_server" "$sensor" -c /dev/null --set run_as.user=nobody --rules "$rules" -i "${tag}b" -l "$work/logs" \
   >"$work/summary" 2>"$work/log" &
 pid=$!
 for _ in $(seq 50); do grep -q "capturing on" "$work/log" && break; sleep 0.1; done
