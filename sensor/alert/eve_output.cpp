@@ -7,7 +7,10 @@
 
 namespace spanwatch::alert {
 
-EveFileOutput::EveFileOutput(const std::string& path, EveFileOptions options) : file_(options), name_("eve " + path) {
+EveFileOutput::EveFileOutput(const std::string& path, std::vector<std::string> event_types, EveFileOptions options)
+    : file_(options), name_("eve " + path), event_types_(std::move(event_types)) {
+  all_types_ = event_types_.empty();
+  for (const auto& type : event_types_) all_types_ = all_types_ || type == "*";
   if (!file_.open(path)) throw std::runtime_error("cannot write " + path + ": " + std::strerror(file_.last_error()));
 }
 

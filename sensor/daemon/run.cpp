@@ -75,7 +75,7 @@ class Session {
       std::error_code error;
       std::filesystem::create_directories(config.log_dir, error);
       summary_.eve_path = (std::filesystem::path(config.log_dir) / config.eve_filename).string();
-      outputs_.add_output(std::make_unique<alert::EveFileOutput>(summary_.eve_path));
+      outputs_.add_output(std::make_unique<alert::EveFileOutput>(summary_.eve_path, config.eve_types));
     }
     if (config.syslog.enabled) {
       outputs_.add_output(std::make_unique<alert::SyslogOutput>(outputs_.io_context(), config.syslog));

@@ -85,6 +85,8 @@ void bind_options(config::OptionTable& t, SensorConfig& c) {
   t.add_string("outputs.log_dir", &c.log_dir, "Folder for eve.json (-l overrides)");
   t.add_bool("outputs.eve.enabled", &c.eve_enabled, "Write EVE JSON records");
   t.add_string("outputs.eve.filename", &c.eve_filename, "EVE file name inside outputs.log_dir");
+  t.add_string_list("outputs.eve.types", &c.eve_types,
+                    "Event types written (alert, smb, ftp, pop3, tls, anomaly, stats); \"*\": all");
   t.add_bool("outputs.eve.anomaly", &c.engine.anomaly_records, "Write an anomaly record per malformed packet");
   auto& l = c.syslog;
   t.describe_section("outputs.syslog", "Alerts (and optionally other records) as RFC 5424 syslog messages.");

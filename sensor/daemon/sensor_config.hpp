@@ -24,6 +24,7 @@ struct SensorConfig {
   std::string log_dir = "/var/log/spanwatch";
   bool eve_enabled = true;
   std::string eve_filename = "eve.json";
+  std::vector<std::string> eve_types{"*"};
   std::uint32_t stats_interval_seconds = 60;  // 0: only at exit
   alert::SyslogOptions syslog;
   std::size_t output_queue_bytes = 8u << 20;  // records in flight from the worker to the output thread

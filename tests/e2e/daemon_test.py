@@ -4,12 +4,17 @@ network namespace the test creates, it drops to `nobody`; FTP logins to a script
 alerts, written to eve.json and sent to a real rsyslogd over TCP (octet counting); rsyslog is
 stopped while alerts happen and started again, and they all arrive; eve.json is rotated (rename +
 SIGHUP) with no line lost or repeated; a broken rule file on SIGHUP keeps the old rules running;
-SIGUSR1 writes a stats record; SIGTERM drains and exits 0.
+SIGUSR1 writes a stats record; SIGTERM drains and exits 0. Throughout, the systemd notify socket
+(a datagram socket of the test's, as NOTIFY_SOCKET) gets READY=1 only after the privilege drop,
+STATUS lines, watchdog pings, RELOADING=1/READY=1 around SIGHUP and STOPPING=1; the pid file
+holds the sensor's pid.
 Exits 77 (skipped) where network namespaces cannot be created or rsyslogd is missing."""
 import json
 import os
 import shutil
 import signal
+import socket
+import threading
 import subprocess
 import sys
 import tempfile
@@ -131,6 +136,28 @@ class Rsyslog:
         return users
 
 
+class NotifySocket:
+    """What systemd would receive: every datagram, in order, with the time it came."""
+    def __init__(self, path):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self.sock.bind(path)
+        os.chmod(path, 0o777)  # the sensor sends after dropping to nobody
+        self.sock.settimeout(0.2)
+        self.messages, self.done = [], False
+        self.thread = threading.Thread(target=self.run, daemon=True)
+        self.thread.start()
+
+    def run(self):
+        while not self.done:
+            try:
+                self.messages.append(self.sock.recv(4096).decode())
+            except socket.timeout:
+                pass
+
+    def seen(self, text):
+        return [m for m in self.messages if text in m]
+
+
 def main():
     if not (shutil.which("rsyslogd") or os.path.exists("/usr/sbin/rsyslogd")):
         print("skipped: rsyslogd is not installed")
@@ -159,17 +186,26 @@ def main():
         if not check(rsyslog.start(), "rsyslogd listens"):
             return 1
         procs.append(rsyslog.proc)
+        notify = NotifySocket(os.path.join(work, "notify"))
+        pid_file = os.path.join(work, "spanwatch.pid")
+        environment = dict(os.environ, NOTIFY_SOCKET=os.path.join(work, "notify"), WATCHDOG_USEC="1000000")
         sensor = subprocess.Popen(["ip", "netns", "exec", NS_SERVER, SENSOR, "-c", "/dev/null", "--rules", rules,
+                                   "--set", f"run_as.pid_file={pid_file}",
                                    "--set", "run_as.user=nobody", "--set", "outputs.stats.interval=0",
                                    "--set", "outputs.syslog.enabled=true", "--set", "outputs.syslog.transport=tcp",
                                    "--set", f"outputs.syslog.address=127.0.0.1:{RSYSLOG_PORT}",
                                    "--set", "outputs.syslog.message=eve",
-                                   "-i", TAG + "b", "-l", logs], stdout=summary, stderr=log)
+                                   "-i", TAG + "b", "-l", logs], stdout=summary, stderr=log, env=environment)
         procs.append(sensor)
         log_text = lambda: open(log.name).read()
         if not check(wait_for(lambda: "privileges dropped" in log_text()), "sensor started and dropped privileges: "
                      + log_text()):
             return 1
+        check(wait_for(lambda: notify.seen("READY=1")), "READY=1 sent: " + str(notify.messages))
+        check(notify.messages[:1] == ["READY=1"], "READY=1 is the first thing systemd hears: " + str(notify.messages))
+        check(wait_for(lambda: notify.seen("WATCHDOG=1")), "the watchdog is pinged while capture runs")
+        check(wait_for(lambda: notify.seen("STATUS=")), "a STATUS line is sent")
+        check(open(pid_file).read().strip() == str(sensor.pid), "the pid file holds the sensor's pid")
         server_script = os.path.join(work, "ftp_server.py")
         open(server_script, "w").write(FTP_SERVER)
         procs.append(subprocess.Popen(["ip", "netns", "exec", NS_SERVER, sys.executable, server_script, SERVER_IP]))
@@ -203,6 +239,10 @@ def main():
         os.rename(eve, eve + ".1")
         sensor.send_signal(signal.SIGHUP)
         check(wait_for(lambda: "reloaded" in log_text()), "SIGHUP reloaded the rules: " + log_text())
+        reload_at = next((i for i, m in enumerate(notify.messages) if m.startswith("RELOADING=1")), None)
+        check(reload_at is not None and "MONOTONIC_USEC=" in notify.messages[reload_at]
+              and "READY=1" in notify.messages[reload_at + 1:], "RELOADING=1 then READY=1 around SIGHUP: "
+              + str(notify.messages))
         second = logins(5, 10)
         check(wait_for(lambda: sorted(alert_users(eve_lines(eve))) == second), "after rotation the new file gets the new alerts")
 
@@ -229,6 +269,8 @@ def main():
         except subprocess.TimeoutExpired:
             status = None
         check(status == 0, f"SIGTERM: exit status 0 (got {status}): " + log_text())
+        check(notify.seen("STOPPING=1"), "STOPPING=1 sent on SIGTERM")
+        notify.done = True
         # Every alert reached rsyslog (at least once: a reset connection replays its last second).
         check(set(rsyslog.alert_users()) == set(first + second + third), "every alert reached rsyslog: "
               + str(sorted(rsyslog.alert_users())))

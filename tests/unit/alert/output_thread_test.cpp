@@ -5,6 +5,13 @@
 #include <thread>
 #include <vector>
 
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iterator>
+
+#include "alert/eve_output.hpp"
 #include "alert/output_thread.hpp"
 
 using namespace spanwatch;
@@ -73,4 +80,21 @@ TEST_CASE("an output that never drains holds the stop only for the stop budget")
   CHECK(took >= std::chrono::milliseconds(200));
   CHECK(took < std::chrono::seconds(5));
   CHECK(log.stop_begun);
+}
+
+TEST_CASE("the eve.json output writes only the event types it is configured for") {
+  const std::string path = "/tmp/spanwatch-eve-types-" + std::to_string(::getpid()) + ".json";
+  std::remove(path.c_str());
+  {
+    alert::EveFileOutput eve(path, {"alert", "smb"});
+    eve.write(alert::Record{"smb", {}, "{\"event_type\":\"smb\"}", nullptr});
+    eve.write(alert::Record{"stats", {}, "{\"event_type\":\"stats\"}", nullptr});
+    eve.write(alert::Record{"alert", {}, "{\"event_type\":\"alert\"}", nullptr});
+    eve.flush();
+    CHECK(eve.counters().written == 2);
+  }
+  std::ifstream in(path);
+  std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK(all == "{\"event_type\":\"smb\"}\n{\"event_type\":\"alert\"}\n");
+  std::remove(path.c_str());
 }
