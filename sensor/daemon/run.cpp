@@ -10,6 +10,7 @@
 #include <memory>
 #include <stdexcept>
 
+#include <spdlog/fmt/fmt.h>
 #include <spdlog/spdlog.h>
 
 #include "alert/eve_output.hpp"
@@ -205,10 +206,21 @@ class Session {
   void log_stats_line(const std::vector<std::unique_ptr<capture::PacketSource>>& live_sources) {
     const CaptureTotals capture = capture_totals(live_sources);
     const auto& w = worker_.stats();
-    spdlog::info("stats: {} packets, {:.1f} MB, {} kernel drops, {} flows, {} alerts, {} records lost before output",
+    const auto& app = worker_.app_layer_stats();
+    std::string events;
+    for (std::size_t p = 1; p < static_cast<std::size_t>(events::Protocol::count_); ++p)
+      if (app.tx[p] != 0)
+        events += fmt::format("{}{} {}", events.empty() ? "" : ", ", events::name_of(static_cast<events::Protocol>(p)), app.tx[p]);
+    std::string alerts;
+    for (std::size_t i = 0; i < engine::AppLayerStats::tracked_rules && app.alert_rule[i] != 0; ++i)
+      alerts += fmt::format("{}{}: {}", alerts.empty() ? "" : ", ", app.alert_rule[i], app.alert_count[i]);
+    spdlog::info("stats: {} packets, {:.1f} MB, {} kernel drops, {} flows, events ({}), {} alerts ({}), "
+                 "{} records lost before output",
                  w.packets, static_cast<double>(w.bytes) / 1e6, capture.kernel_drops + capture.kernel_ifdrops,
-                 worker_.flow_stats().total, worker_.app_layer_stats().alerts, queue_.dropped());
+                 worker_.flow_stats().total, events.empty() ? "none" : events, app.alerts,
+                 alerts.empty() ? "none" : alerts, queue_.dropped());
   }
+
 
   void print_progress(const capture::PacketSource* file, std::size_t file_number, Clock::time_point now) {
     const auto& w = worker_.stats();
