@@ -14,7 +14,7 @@ constexpr std::array<std::string_view, static_cast<std::size_t>(FtpAnomaly::coun
     "ftp.request_line_too_long", "ftp.reply_line_too_long",   "ftp.request_malformed",
     "ftp.reply_code_missing",    "ftp.reply_code_invalid",    "ftp.port_malformed",
     "ftp.passive_reply_malformed", "ftp.too_many_pending_commands", "ftp.reply_truncated",
-    "ftp.not_ftp"};
+    "ftp.not_ftp", "ftp.request_gap", "ftp.reply_to_lost_command"};
 
 // Upper-cases a verb into fixed storage (verbs are ASCII letters by construction).
 core::FixedString<16> upper_verb(std::string_view verb) {
@@ -32,6 +32,25 @@ bool looks_like_text(std::string_view line) {
     const auto u = static_cast<unsigned char>(c);
     return u >= 0x20 || u == '\t';
   });
+}
+
+// Whether `code` can be a final reply to a command of this kind (RFC 959 4.2 and 5.4, RFC 2228,
+// RFC 2428). Generic refusals fit every command; codes that only one command gets fit only it.
+template <class Kind>
+bool reply_fits(Kind kind, std::uint16_t code) {
+  if (code == 421 || code == 500 || code == 501 || code == 502 || code == 503 || code == 504 || code == 530) return true;
+  switch (kind) {
+    case Kind::user: return code == 230 || code == 331 || code == 332;
+    case Kind::pass: return code == 230 || code == 202 || code == 332;
+    case Kind::acct: return code == 230 || code == 202;
+    case Kind::auth_tls: return code == 234 || code == 334 || code == 431 || code == 534 || code == 535;
+    case Kind::port: return code == 200 || code == 522;
+    case Kind::pasv: return code == 227;
+    case Kind::epsv: return code == 229 || code == 522;
+    case Kind::lpsv: return code == 228;
+    default:
+      return code != 227 && code != 228 && code != 229 && code != 230 && code != 234 && code != 331 && code != 332;
+  }
 }
 
 bool is_anonymous(std::string_view user) { return iequals(user, "anonymous") || iequals(user, "ftp"); }
@@ -69,6 +88,9 @@ void FtpParser::reset() {
   user_accepted_code_ = 0;
   greeting_seen_ = false;
   control_ = Control::cleartext;
+  pairing_ = Pairing::certain;
+  pending_before_gap_ = 0;
+  user_lost_ = false;
   malformed_in_row_ = 0;
   detached_ = false;
 }
@@ -133,6 +155,7 @@ Verdict FtpParser::on_request(const Line& line, FeedContext& context) {
     emit_reply(&pending_[pending_head_], 0, context);
     pending_head_ = (pending_head_ + 1) % pending_.size();
     --pending_size_;
+    if (pending_before_gap_ > 0) --pending_before_gap_;
   }
   PendingCommand& slot = pending_[(pending_head_ + pending_size_) % pending_.size()];
   ++pending_size_;
@@ -154,7 +177,14 @@ Verdict FtpParser::on_request(const Line& line, FeedContext& context) {
   if (login_ == LoginState::user_accepted && verb != "PASS") {
     emit_login(LoginOutcome::success, user_accepted_code_, context);  // in without a password
   }
+  if (verb == "PASS" && user_lost_) {
+    // The USER this PASS follows may have been in the gap: never lend it an earlier user.
+    if (login_ != LoginState::none && password_seen_) emit_login(LoginOutcome::unknown, 0, context);
+    user_.clear();
+    user_lost_ = false;
+  }
   if (verb == "USER") {
+    user_lost_ = false;
     if (login_ != LoginState::none && password_seen_) emit_login(LoginOutcome::unknown, 0, context);
     slot.kind = CommandKind::user;
     login_ = LoginState::user_sent;
@@ -289,7 +319,7 @@ void FtpParser::on_passive_reply(std::uint16_t code, std::string_view text, Feed
     channel.has_address = parsed->has_address;
     channel.address = parsed->address;
     channel.port = parsed->port;
-    if (pending_size_ > 0) {
+    if (head_answers(code)) {
       pending_[pending_head_].mode = DataMode::passive;
       pending_[pending_head_].data_port = parsed->port;
     }
@@ -310,13 +340,22 @@ void FtpParser::on_reply(std::uint16_t code, FeedContext& context, bool& switch_
     emit_reply(nullptr, code, context);
     return;
   }
+  if (!head_answers(code)) {
+    report(FtpAnomaly::reply_to_lost_command, context);
+    emit_reply(nullptr, code, context);
+    return;
+  }
+  // Paired in order (certain), or only because the code fits (after a request gap).
+  const bool certain = pairing_ == Pairing::certain || pending_before_gap_ > 0;
+  if (pending_before_gap_ > 0) --pending_before_gap_;
   PendingCommand& command = pending_[pending_head_];
   emit_reply(&command, code, context);
   const CommandKind kind = command.kind;
   pending_head_ = (pending_head_ + 1) % pending_.size();
   --pending_size_;
+  if (!certain && pending_size_ == 0) pairing_ = Pairing::certain;  // caught up with the client
   if (kind == CommandKind::user || kind == CommandKind::pass || kind == CommandKind::acct) {
-    on_login_reply(kind, code, context);
+    on_login_reply(kind, code, certain, context);
   } else if (kind == CommandKind::auth_tls) {
     if (code == 234) {
       control_ = Control::tls;
@@ -327,9 +366,20 @@ void FtpParser::on_reply(std::uint16_t code, FeedContext& context, bool& switch_
   }
 }
 
-void FtpParser::on_login_reply(CommandKind kind, std::uint16_t code, FeedContext& context) {
+bool FtpParser::head_answers(std::uint16_t code) const {
+  if (pending_size_ == 0) return false;
+  if (pairing_ == Pairing::certain || pending_before_gap_ > 0) return true;
+  return reply_fits(pending_[pending_head_].kind, code);
+}
+
+void FtpParser::on_login_reply(CommandKind kind, std::uint16_t code, bool certain, FeedContext& context) {
   if (login_ == LoginState::none) return;
   const unsigned klass = code / 100;
+  if (!certain && (klass == 2 || klass == 4 || klass == 5)) {
+    // A fitting code is no proof it answers this command and not a lost one: say so.
+    emit_login(LoginOutcome::unknown, code, context);
+    return;
+  }
   if (klass == 2 && kind == CommandKind::user) {
     // Accepted without a password (anonymous servers); a PASS right after still belongs to it.
     login_ = LoginState::user_accepted;
@@ -394,6 +444,12 @@ void FtpParser::flush_pending(FeedContext& context) {
 
 Verdict FtpParser::gap(core::Direction direction, std::uint64_t /*length*/, FeedContext& context) {
   framers_[core::index_of(direction)].gap();
+  if (direction == core::Direction::to_server) {
+    report(FtpAnomaly::request_gap, context);
+    if (pairing_ == Pairing::certain) pending_before_gap_ = pending_size_;
+    pairing_ = Pairing::uncertain;
+    user_lost_ = true;
+  }
   if (direction == core::Direction::to_client) {
     // The replies in the hole are lost: a pending login's outcome may be among them.
     reply_state_ = ReplyState::idle;

@@ -38,6 +38,8 @@ enum class FtpAnomaly : std::uint8_t {
   too_many_pending_commands,
   reply_truncated,         // lines or bytes beyond max_reply_lines / max_reply_bytes
   not_ftp,                 // too many malformed lines in a row: the parser detached
+  request_gap,             // client bytes lost: commands may be missing, reply pairing is uncertain
+  reply_to_lost_command,   // after a request gap, a reply that fits no pending command
   count_
 };
 std::string_view anomaly_name(FtpAnomaly anomaly);  // "ftp.request_line_too_long", ...
@@ -60,6 +62,9 @@ class FtpParser final : public Dissector {
   // user_accepted: 230 to USER; reported at the next command unless that is PASS (which then decides).
   enum class LoginState : std::uint8_t { none, user_sent, user_accepted, password_sent, account_sent };
   enum class Control : std::uint8_t { cleartext, tls_requested, tls };
+  // uncertain: client bytes were lost, so replies to unseen commands may come before those to the
+  // commands queued after the gap; a reply is paired only with a command it fits.
+  enum class Pairing : std::uint8_t { certain, uncertain };
 
   struct PendingCommand {
     core::FixedString<16> verb;
@@ -73,7 +78,8 @@ class FtpParser final : public Dissector {
   Verdict on_request(const Line& line, FeedContext& context);
   Verdict on_reply_line(const Line& line, FeedContext& context, bool& switch_now);
   void on_reply(std::uint16_t code, FeedContext& context, bool& switch_now);
-  void on_login_reply(CommandKind kind, std::uint16_t code, FeedContext& context);
+  void on_login_reply(CommandKind kind, std::uint16_t code, bool certain, FeedContext& context);
+  bool head_answers(std::uint16_t code) const;
   void on_passive_reply(std::uint16_t code, std::string_view text, FeedContext& context);
   void announce_active(std::string_view verb, std::string_view argument, PendingCommand& command,
                        FeedContext& context);
@@ -114,6 +120,9 @@ class FtpParser final : public Dissector {
   std::uint16_t user_accepted_code_ = 0;
   bool greeting_seen_ = false;  // the first reply of the connection answers no command
   Control control_ = Control::cleartext;
+  Pairing pairing_ = Pairing::certain;
+  std::size_t pending_before_gap_ = 0;  // queued before the request gap: their replies still pair in order
+  bool user_lost_ = false;              // a USER may have been in the gap: the next PASS's user is unknown
   std::size_t malformed_in_row_ = 0;
   bool detached_ = false;
 };

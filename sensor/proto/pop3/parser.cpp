@@ -17,7 +17,8 @@ using events::pop3::Status;
 constexpr std::array<std::string_view, static_cast<std::size_t>(Pop3Anomaly::count_)> anomaly_names = {
     "pop3.request_line_too_long", "pop3.response_line_too_long", "pop3.request_malformed",
     "pop3.response_malformed",    "pop3.too_many_pending_commands", "pop3.sasl_base64_invalid",
-    "pop3.sasl_response_malformed", "pop3.data_truncated",        "pop3.not_pop3"};
+    "pop3.sasl_response_malformed", "pop3.data_truncated",        "pop3.not_pop3",
+    "pop3.multi_line_gap",          "pop3.resync_at_response"};
 
 core::FixedString<16> upper_verb(std::string_view verb) {
   std::array<char, 16> text{};
@@ -78,6 +79,7 @@ void Pop3Parser::reset() {
   data_lines_.clear();
   data_line_count_ = 0;
   data_truncated_ = false;
+  data_lost_ = false;
   login_active_ = false;
   mechanism_ = Mechanism::user_pass;
   mechanism_name_.clear();
@@ -272,6 +274,7 @@ void Pop3Parser::on_sasl_response(std::string_view line, FeedContext& context) {
 
 Verdict Pop3Parser::on_response_line(const Line& line, FeedContext& context, bool& switch_now) {
   if (line.too_long) report(Pop3Anomaly::response_line_too_long, context);
+  if (server_ == ServerState::resync && !on_resync_line(line, context, switch_now)) return Verdict::more();
   std::string_view rest;
   if (server_ == ServerState::multi_line) {
     if (line.text == "." && line.terminated) {
@@ -309,6 +312,46 @@ Verdict Pop3Parser::on_response_line(const Line& line, FeedContext& context, boo
   header_.assign(rest);
   on_final_response(status, context, switch_now);
   return Verdict::more();
+}
+
+std::size_t Pop3Parser::first_multi_line_pending() const {
+  for (std::size_t i = 0; i < pending_size_; ++i) {
+    const CommandKind kind = pending_[(pending_head_ + i) % pending_.size()].kind;
+    if (kind == CommandKind::listing || kind == CommandKind::body) return i;
+  }
+  return pending_size_;
+}
+
+// A line while resynchronising; true when it is a response to parse as usual. Body lines may say
+// anything ("+OK" included), so a status line counts only when a command sent after the cut one
+// is pending for it to answer. Responses come in order: the commands before the cut one lost
+// theirs in the hole, and the cut one is reported as it stood.
+bool Pop3Parser::on_resync_line(const Line& line, FeedContext& context, bool& switch_now) {
+  const std::size_t cut = first_multi_line_pending();
+  std::string_view rest;
+  const Status status = status_of(line.text, rest);
+  const bool terminator = line.text == "." && line.terminated;
+  const bool answers_later = (status == Status::ok || status == Status::err) && cut + 1 < pending_size_;
+  if (!terminator && !answers_later && cut < pending_size_) {
+    ++data_line_count_;
+    return false;
+  }
+  if (answers_later) report(Pop3Anomaly::resync_at_response, context);
+  server_ = ServerState::response;
+  if (cut == pending_size_) return true;  // nothing multi-line pending any more (flushed on overflow)
+  for (std::size_t i = 0; i < cut; ++i) drop_unanswered(context);
+  on_final_response(multi_line_status_, context, switch_now);  // listing or body: never a switch
+  return !terminator;
+}
+
+void Pop3Parser::drop_unanswered(FeedContext& context) {
+  if (pending_[pending_head_].kind == CommandKind::auth) client_ = ClientState::command;
+  // Not emit_response: the data held belongs to the cut multi-line response, not to this one.
+  events::pop3::Response response;
+  response.command = pending_[pending_head_].verb.view();
+  response.command_arguments = pending_[pending_head_].arguments.view();
+  context.sink.emit(response);
+  pop_pending();
 }
 
 void Pop3Parser::keep_data_line(std::string_view text) {
@@ -368,7 +411,7 @@ void Pop3Parser::emit_response(const PendingCommand* command, Status status, std
   response.status = status;
   response.header = header;
   response.data = data_lines_;
-  response.data_truncated = data_truncated_;
+  response.data_truncated = data_truncated_ || data_lost_;
   response.data_lines = data_line_count_;
   if (data_truncated_) report(Pop3Anomaly::data_truncated, context);
   context.sink.emit(response);
@@ -376,6 +419,7 @@ void Pop3Parser::emit_response(const PendingCommand* command, Status status, std
   data_text_used_ = 0;
   data_line_count_ = 0;
   data_truncated_ = false;
+  data_lost_ = false;
 }
 
 void Pop3Parser::emit_login(LoginOutcome outcome, FeedContext& context) {
@@ -404,8 +448,22 @@ void Pop3Parser::pop_pending() {
 
 Verdict Pop3Parser::gap(core::Direction direction, std::uint64_t /*length*/, FeedContext& context) {
   framers_[core::index_of(direction)].gap();
-  if (direction == core::Direction::to_client && login_active_ && secret_seen_) {
-    emit_login(LoginOutcome::unknown, context);  // its response may be in the hole
+  if (direction != core::Direction::to_client) return detached_ ? Verdict::stop() : Verdict::more();
+  if (login_active_ && secret_seen_) emit_login(LoginOutcome::unknown, context);  // its response may be in the hole
+  // Inside a multi-line response, or awaiting one whose "+OK" may have been in the hole: what
+  // follows may be body lines, never to be taken for responses.
+  if (server_ == ServerState::multi_line || (server_ == ServerState::response && first_multi_line_pending() < pending_size_)) {
+    if (server_ == ServerState::response) {
+      multi_line_status_ = Status::none;  // the header line was lost, if it came at all
+      header_.clear();
+      data_lines_.clear();
+      data_text_used_ = 0;
+      data_line_count_ = 0;
+      data_truncated_ = false;
+    }
+    server_ = ServerState::resync;
+    data_lost_ = true;
+    report(Pop3Anomaly::multi_line_gap, context);
   }
   return detached_ ? Verdict::stop() : Verdict::more();
 }

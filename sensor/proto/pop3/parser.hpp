@@ -36,6 +36,8 @@ enum class Pop3Anomaly : std::uint8_t {
   sasl_response_malformed,
   data_truncated,
   not_pop3,
+  multi_line_gap,      // server bytes lost inside (or before) a multi-line response: its lines are skipped
+  resync_at_response,  // its terminator was lost too: resynchronised at a later command's +OK/-ERR
   count_
 };
 std::string_view anomaly_name(Pop3Anomaly anomaly);  // "pop3.request_line_too_long", ...
@@ -55,7 +57,9 @@ class Pop3Parser final : public Dissector {
  private:
   enum class CommandKind : std::uint8_t { other, user, pass, apop, auth, stls, listing, body };
   enum class ClientState : std::uint8_t { command, sasl };       // sasl: AUTH awaits its final response
-  enum class ServerState : std::uint8_t { response, multi_line };
+  // resync: after lost server bytes while a multi-line response was (or may have been) under way,
+  // lines are skipped until its lone "." or a +OK/-ERR that can answer a later command.
+  enum class ServerState : std::uint8_t { response, multi_line, resync };
 
   struct PendingCommand {
     core::FixedString<16> verb;
@@ -68,6 +72,9 @@ class Pop3Parser final : public Dissector {
   void on_auth_command(std::string_view arguments, FeedContext& context);
   void on_sasl_response(std::string_view line, FeedContext& context);
   Verdict on_response_line(const Line& line, FeedContext& context, bool& switch_now);
+  bool on_resync_line(const Line& line, FeedContext& context, bool& switch_now);
+  std::size_t first_multi_line_pending() const;  // queue index of the first LIST/RETR/...; pending_size_ if none
+  void drop_unanswered(FeedContext& context);
   void on_final_response(events::pop3::Status status, FeedContext& context, bool& switch_now);
   void keep_data_line(std::string_view text);
   void emit_response(const PendingCommand* command, events::pop3::Status status, std::string_view header,
@@ -97,6 +104,7 @@ class Pop3Parser final : public Dissector {
   std::vector<std::string_view> data_lines_;
   std::uint32_t data_line_count_ = 0;
   bool data_truncated_ = false;
+  bool data_lost_ = false;  // part of the current multi-line response was in a gap
 
   // The login attempt in progress.
   bool login_active_ = false;
