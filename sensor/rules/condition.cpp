@@ -125,7 +125,7 @@ bool Condition::matches(const Subjects& subjects) const {
       return same_value(field.spec->type, v, w) == (op == Operator::equals_field);
     }
     case Operator::glob: return glob_match(texts.front(), v.text);
-    case Operator::regex: return std::regex_search(v.text.begin(), v.text.end(), *pattern);
+    case Operator::regex: return subjects.regex != nullptr && subjects.regex->search(*pattern, v.text);
     default: return false;
   }
 }

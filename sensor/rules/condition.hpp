@@ -1,10 +1,10 @@
 #pragma once
 // A compiled match block: conditions on event and flow fields, all of which must hold, plus
 // alternatives (`any:`) of which one must. Operands are parsed once when the rule compiles; matching
-// reads fields through their getters and never allocates (except `regex`, see README.md).
+// reads fields through their getters and never allocates (`regex` uses the evaluator's
+// preallocated RegexMatcher).
 #include <cstdint>
 #include <memory>
-#include <regex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,6 +12,7 @@
 #include "rules/address_groups.hpp"
 #include "rules/field.hpp"
 #include "rules/flow_context.hpp"
+#include "rules/regex_pattern.hpp"
 
 namespace spanwatch::rules {
 
@@ -43,10 +44,12 @@ struct FieldRef {
   explicit operator bool() const { return spec != nullptr; }
 };
 
-// What a condition reads from: the event struct and the flow it came on.
+// What a condition reads from: the event struct and the flow it came on; and the worker's regex
+// scratch (nullptr: `regex` conditions never hold).
 struct Subjects {
   const void* event = nullptr;
   const FlowContext* flow = nullptr;
+  RegexMatcher* regex = nullptr;
 
   bool read(const FieldRef& field, FieldValue& out) const {
     return field.spec->get(field.of_flow ? static_cast<const void*>(flow) : event, out);
@@ -61,7 +64,7 @@ struct Condition {
   bool boolean = false;
   CidrList cidrs;                       // address operands (a bare address is a host prefix)
   FieldRef other;                       // equals_field / not_equals_field
-  std::shared_ptr<const std::regex> pattern;
+  std::shared_ptr<const RegexPattern> pattern;  // compiled once, shared read-only
 
   bool matches(const Subjects& subjects) const;
 };

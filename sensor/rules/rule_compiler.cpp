@@ -284,10 +284,11 @@ void RuleCompiler::compile_operand(Condition& c, Operator op, const YAML::Node& 
       return;
     case Operator::regex:
       if (type != FieldType::string) type_error("regex");
-      try {
-        c.pattern = std::make_shared<const std::regex>(text(value, "regex"), std::regex::ECMAScript | std::regex::optimize);
-      } catch (const std::regex_error& e) {
-        fail(value, "bad regex: " + std::string(e.what()));
+      {
+        const std::string pattern = text(value, "regex");
+        std::string error;
+        c.pattern = RegexPattern::compile(pattern, error);
+        if (!c.pattern) fail(value, "bad regex '" + pattern + "': " + error);
       }
       return;
     case Operator::in_cidr:

@@ -20,7 +20,8 @@ RuleEvaluator::RuleEvaluator(const EvaluatorOptions& options)
       thresholds_(options.threshold_entries),
       alerted_flows_(options.alerted_flow_entries),
       fired_(options.correlation_entries),
-      metadata_text_(options.metadata_bytes) {
+      metadata_text_(options.metadata_bytes),
+      regex_(options.regex) {
   metadata_.reserve(options.metadata_entries);
 }
 
@@ -58,7 +59,7 @@ bool RuleEvaluator::suppressed(const Rule& rule, const FlowContext& flow) const 
 std::size_t RuleEvaluator::evaluate(const RuleSet& rules, const events::Event& event, const FlowContext& flow,
                                     AlertSink& sink) {
   ++stats_.events;
-  const Subjects subjects{event_subject(event), &flow};
+  const Subjects subjects{event_subject(event), &flow, &regex_};
   std::size_t alerts = 0;
   for (const Rule* rule : rules.rules_for(event.index())) {
     ++stats_.rules_checked;

@@ -1,7 +1,7 @@
 #pragma once
 // Runs a RuleSet over events: one RuleEvaluator per worker, owning that worker's threshold windows,
 // per-flow alert marks and correlation marks (bounded tables sized at construction, keyed by rule id
-// so they outlive a rule reload). evaluate() allocates nothing (see README.md for `regex`).
+// so they outlive a rule reload) and its regex scratch. evaluate() allocates nothing.
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -9,6 +9,7 @@
 #include "events/event.hpp"
 #include "rules/alert.hpp"
 #include "rules/flow_context.hpp"
+#include "rules/regex_pattern.hpp"
 #include "rules/rule_set.hpp"
 #include "rules/state_table.hpp"
 #include "rules/threshold.hpp"
@@ -16,12 +17,13 @@
 namespace spanwatch::rules {
 
 struct EvaluatorOptions {
-  std::size_t threshold_entries = 4096;      // tracked keys with a threshold window (≈ 800 B each)
+  std::size_t threshold_entries = 4096;      // tracked keys with a threshold window (≈ 640 B each)
   std::size_t alerted_flow_entries = 65536;  // (rule, flow) pairs already alerted, for per-flow dedupe
   std::int64_t alerted_flow_seconds = 86400; // how long such a mark is kept if the table has room
   std::size_t correlation_entries = 4096;    // firings remembered for `after:`
   std::size_t metadata_bytes = 2048;         // rendered metadata text per alert
   std::size_t metadata_entries = 32;         // metadata values per alert
+  RegexOptions regex;                        // per-search limits of `regex:` conditions
 };
 
 struct EvaluatorStats {
@@ -50,6 +52,7 @@ class RuleEvaluator {
   std::uint64_t threshold_evictions() const { return thresholds_.evictions(); }
   std::uint64_t alerted_flow_evictions() const { return alerted_flows_.evictions(); }
   std::uint64_t correlation_evictions() const { return fired_.evictions(); }
+  const RegexStats& regex_stats() const { return regex_.stats(); }  // searches, limit hits, errors
 
  private:
   bool run(const Rule& rule, const events::Event& event, const Subjects& subjects, AlertSink& sink);
@@ -64,6 +67,7 @@ class RuleEvaluator {
   StateTable<std::int64_t> fired_;  // time of the rule's last firing (ns)
   std::vector<char> metadata_text_;
   std::vector<MetadataEntry> metadata_;
+  RegexMatcher regex_;  // this worker's PCRE2 match data: the RuleSet's patterns are shared
   EvaluatorStats stats_;
 };
 

@@ -1,9 +1,9 @@
 #pragma once
-// The counting behind `threshold:` for one tracked key. `threshold` and `limit` use Suricata's fixed
-// windows (opened by the first match). `both` (and `distinct`) look at a sliding window over the
-// last matches: it fires when `count` of them fall within `seconds`, uses those matches up, and stays
-// silent until the window they opened has closed — so a burst straddling a fixed window's edge is
-// not missed, and a burst still gets one alert per window.
+// The counting behind `threshold:` for one tracked key, with Suricata's semantics: a window of
+// `seconds` is opened by the first match and holds the matches less than `seconds` after it (a
+// match exactly `seconds` later opens the next window). `threshold` alerts on every count-th match
+// of a window, `limit` on its first count matches, `both` once, on the count-th match (or, with
+// `distinct`, when count distinct values have been seen in the window).
 #include <array>
 #include <cstdint>
 #include <string_view>
@@ -16,18 +16,15 @@ namespace spanwatch::rules {
 inline constexpr std::size_t kept_values = 4;  // values remembered for metadata ({threshold.values})
 
 struct ThresholdState {
-  std::array<std::int64_t, max_threshold_count> times{};   // ring of recent match times (ns)
-  std::array<std::uint64_t, max_threshold_count> hashes{};  // and their `values` field hashes
-  std::uint8_t next = 0;
-  std::uint8_t size = 0;
-  bool window_open = false;       // fixed windows
-  std::int64_t window_start = 0;
-  std::uint32_t window_count = 0;
-  std::int64_t quiet_until = 0;   // `both`: silent until then
-  std::array<core::FixedString<48>, kept_values> names;
-  std::array<std::uint64_t, kept_values> name_hashes{};
+  bool window_open = false;
+  std::int64_t window_start = 0;  // ns, the window's first match
+  std::uint32_t count = 0;        // matches in the window (`threshold`: since its last alert)
+  std::uint32_t matches = 0;      // matches in the window, for the alert's metadata
+  bool fired = false;             // `both`: this window has alerted
+  std::array<std::uint64_t, max_threshold_count> distinct_hashes{};  // of the `values` field
+  std::uint8_t distinct = 0;      // saturates at max_threshold_count (count never exceeds it)
+  std::array<core::FixedString<48>, kept_values> names;  // the first distinct values, for metadata
   std::uint8_t names_size = 0;
-  bool names_stale = false;  // cleared at the next match
 };
 
 struct ThresholdResult {

@@ -1,6 +1,8 @@
 // Micro-benchmark of rule evaluation per event: loads a rules directory (default: rules/) and
 // evaluates a mix of events that match nothing, match without alerting (thresholds, dedupe) and
-// alert, reporting nanoseconds per evaluate() for each kind and the heap allocations it made.
+// alert, reporting nanoseconds per evaluate() for each kind and the heap allocations it made; then
+// the same for rules with `regex:` conditions (PCRE2, JIT and interpreter), which the shipped
+// rules do not use, including a pathological pattern stopped by the match limit.
 //   spanwatch-rule-eval-bench [RULES_DIR] [ITERATIONS]
 #include <atomic>
 #include <chrono>
@@ -50,8 +52,8 @@ FlowContext flow_for(std::uint64_t i) {
 
 template <class MakeFlow>
 void measure(const char* label, const RuleSet& rules, const events::Event& event, std::uint64_t iterations,
-             MakeFlow make_flow) {
-  RuleEvaluator evaluator;
+             MakeFlow make_flow, const EvaluatorOptions& options = {}) {
+  RuleEvaluator evaluator(options);
   CountingSink sink;
   for (std::uint64_t i = 0; i < 1000; ++i) evaluator.evaluate(rules, event, make_flow(i), sink);  // warm-up
   const std::size_t allocations_before = allocations.load();
@@ -59,8 +61,59 @@ void measure(const char* label, const RuleSet& rules, const events::Event& event
   for (std::uint64_t i = 0; i < iterations; ++i) evaluator.evaluate(rules, event, make_flow(i + 1000), sink);
   const auto elapsed = std::chrono::steady_clock::now() - start;
   const double ns = std::chrono::duration<double, std::nano>(elapsed).count() / static_cast<double>(iterations);
-  std::printf("%-44s %8.1f ns/event  %8zu alerts  %zu allocations\n", label, ns, sink.alerts,
+  std::printf("%-50s %8.1f ns/event  %8zu alerts  %zu allocations", label, ns, sink.alerts,
               allocations.load() - allocations_before);
+  const RegexStats& regex = evaluator.regex_stats();
+  if (regex.searches > 0)
+    std::printf("  %llu regex searches, %llu at the limit", static_cast<unsigned long long>(regex.searches),
+                static_cast<unsigned long long>(regex.limit_hits));
+  std::printf("\n");
+}
+
+// Three regex rules on ftp.login: a user pattern, a case-insensitive alternation, and a
+// pathological nested quantifier that only the match limit stops.
+constexpr const char* regex_rules = R"(
+- id: 1
+  name: service account
+  event: ftp.login
+  dedupe: none
+  match:
+    user: {regex: '^svc_[a-z]+_\d{2,4}$'}
+- id: 2
+  name: admin-like
+  event: ftp.login
+  dedupe: none
+  match:
+    user: {regex: '(?i)(admin|root|administrator)'}
+- id: 3
+  name: nested quantifier
+  event: ftp.login
+  dedupe: none
+  match:
+    password_masked: {regex: '^(a+)+$'}
+)";
+
+void measure_regex(const std::uint64_t iterations) {
+  const auto rules = load_rules_text(regex_rules, "bench-regex.yaml");
+  events::ftp::Login hit;  // rule 1 matches, 2 and 3 search and miss
+  hit.user = "svc_backup_2024";
+  hit.password_masked = "len=8";
+  events::ftp::Login miss;
+  miss.user = "someone.with.a.longer.name@example.org";
+  miss.password_masked = "len=12";
+  const std::string pathological_text = std::string(24, 'a') + "!";
+  events::ftp::Login pathological;
+  pathological.user = "bob";
+  pathological.password_masked = pathological_text;
+  for (const bool jit : {true, false}) {
+    EvaluatorOptions options;
+    options.regex.jit = jit;
+    std::printf("regex rules (3 on ftp.login), %s:\n", jit ? "PCRE2 JIT" : "PCRE2 interpreter");
+    measure("  ftp.login, one regex matches", *rules, hit, iterations, flow_for, options);
+    measure("  ftp.login, no regex matches", *rules, miss, iterations, flow_for, options);
+    measure("  ftp.login, (a+)+$ stopped by the match limit", *rules, pathological, iterations / 100, flow_for,
+            options);
+  }
 }
 
 }  // namespace
@@ -108,5 +161,6 @@ int main(int argc, char** argv) {
   measure("tls.handshake legacy (3 alerts per flow)", *rules, legacy, iterations, flow_for);
   measure("tls.handshake legacy, same flow (deduped)", *rules, legacy, iterations,
           [](std::uint64_t i) { return flow_for(i - i); });
+  measure_regex(iterations);
   return 0;
 }

@@ -1,7 +1,10 @@
 // Rule files that do not compile are rejected whole with file:line: what is wrong.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+#include <fstream>
 #include <string>
+#include <unistd.h>
 
 #include "rule_test_support.hpp"
 #include "rules/rule_error.hpp"
@@ -38,7 +41,7 @@ TEST_CASE("compile errors name the file and the line of the offending node") {
   CHECK_THAT(error_of("- id: 1\n  name: x\n  event: ftp.data_channel\n  match:\n    address: $NOWHERE\n"),
              Catch::StartsWith("bad.yaml:5: unknown address group $NOWHERE"));
   CHECK_THAT(error_of("- id: 1\n  name: x\n  event: ftp.login\n  match:\n    user: {regex: '(('}\n"),
-             Catch::StartsWith("bad.yaml:5: bad regex"));
+             Catch::Equals("bad.yaml:5: bad regex '((': missing closing parenthesis at offset 2"));
   CHECK_THAT(error_of("- id: 1\n  name: x\n  event: ftp.login\n  threshold: {count: 99, seconds: 1}\n"),
              Catch::StartsWith("bad.yaml:4: count must be between 1 and 32"));
   CHECK_THAT(error_of("- id: 1\n  name: x\n  event: ftp.login\n  metadata:\n    who: '{threshold.count}'\n"),
@@ -63,4 +66,28 @@ TEST_CASE("the shipped rules compile and check_rules summarises them") {
   REQUIRE(check.ok);
   CHECK_THAT(check.text, Catch::StartsWith("10 rules (10 enabled) from 4 files"));
   for (std::uint32_t id = 9100001; id <= 9100010; ++id) CHECK(spanwatch::rules::testing::shipped_rules()->find(id));
+}
+
+TEST_CASE("shipped rules carry the issue's severities: 9100009 above the burst, APOP low") {
+  const auto rules = spanwatch::rules::testing::shipped_rules();
+  CHECK(rules->find(9100009)->severity < rules->find(9100001)->severity);
+  CHECK(rules->find(9100010)->severity == 3);
+  for (std::uint32_t id = 9100001; id <= 9100010; ++id) CHECK(rules->find(id)->enabled);
+}
+
+TEST_CASE("check_rules reports a broken file as file:line: what is wrong and loads nothing of it") {
+  const auto dir = std::filesystem::temp_directory_path() / ("spanwatch-check-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "a.yaml") << "- {id: 1, name: fine, event: ftp.login}\n";
+  std::ofstream(dir / "b.yaml") << "- {id: 2, name: fine too, event: ftp.login}\n- id: 3\n  name: x\n  event: ftp.login\n"
+                                   "  match:\n    user: {regex: 'a(b'}\n";
+  const RuleCheck broken = check_rules(dir);
+  CHECK_FALSE(broken.ok);
+  CHECK_THAT(broken.text, Catch::StartsWith((dir / "b.yaml").string() + ":6: bad regex 'a(b': missing closing parenthesis"));
+  CHECK_THROWS_AS(load_rules(dir), RuleError);
+  std::filesystem::remove(dir / "b.yaml");
+  const RuleCheck fine = check_rules(dir);
+  CHECK(fine.ok);
+  CHECK(fine.text == "1 rules (1 enabled) from 1 files\n  ftp.login: 1");
+  std::filesystem::remove_all(dir);
 }

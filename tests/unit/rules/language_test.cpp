@@ -48,6 +48,24 @@ TEST_CASE("integer fields compare as numbers, hex included") {
   CHECK(fires("ftp.login", "    reply_code: 0x212\n", e));
   CHECK(fires("ftp.login", "    reply_code: {gt: 499, lt: 600}\n", e));
   CHECK_FALSE(fires("ftp.login", "    reply_code: {le: 499}\n", e));
+  CHECK(fires("ftp.login", "    reply_code: {in: [230, 530]}\n", e));
+  CHECK_FALSE(fires("ftp.login", "    reply_code: {not_in: [230, 530]}\n", e));
+  CHECK(fires("ftp.login", "    reply_code: {not_equals: 230}\n", e));
+  CHECK(fires("ftp.login", "    reply_code: {ge: 530, le: 530}\n", e));
+}
+
+TEST_CASE("TLS versions and addresses take in / not in lists and not_equals") {
+  events::tls::Handshake e;
+  e.version = 0x0302;
+  CHECK(fires("tls.handshake", "    version: {in: [TLS 1.0, tlsv1.1]}\n", e));
+  CHECK_FALSE(fires("tls.handshake", "    version: {not_in: [SSLv3, 0x0302]}\n", e));
+  CHECK(fires("tls.handshake", "    version: {not_equals: TLS 1.2}\n", e));
+  events::ftp::DataChannel port;
+  port.valid = port.has_address = true;
+  port.address = ip("192.168.7.7");
+  CHECK(fires("ftp.data_channel", "    address: {not_equals: 10.0.0.0/8}\n", port));
+  CHECK_FALSE(fires("ftp.data_channel", "    address: {not_in: [10.0.0.0/8, $RFC1918]}\n", port));
+  CHECK(fires("ftp.data_channel", "    address: {in: ['2001:db8::/32', 192.168.7.7]}\n", port));
 }
 
 TEST_CASE("TLS versions compare by protocol order and accept every spelling") {
@@ -165,4 +183,48 @@ TEST_CASE("disabled rules compile but never run; only the event's own rules are 
   h.feed(login("a"), flow("10.0.0.1", "10.0.0.2"));
   CHECK(h.sink.alerts.size() == 1);
   CHECK(h.evaluator.stats().rules_checked == 1);
+}
+
+TEST_CASE("regex conditions use PCRE2 (Perl syntax) over the field's bytes") {
+  CHECK(fires("ftp.login", "    user: {regex: '^svc_\\d{2}$'}\n", login("svc_42")));
+  CHECK_FALSE(fires("ftp.login", "    user: {regex: '^svc_\\d{2}$'}\n", login("svc_4")));
+  CHECK(fires("ftp.login", "    user: {regex: '(?i)^ADMIN'}\n", login("administrator")));
+  CHECK(fires("ftp.login", "    user: {regex: 'min'}\n", login("administrator")));  // unanchored: a search
+  const std::string bytes("r\xff\xfeot", 5);  // not UTF-8: matched as bytes, no error
+  CHECK(fires("ftp.login", "    user: {regex: '^r..ot$'}\n", login(bytes)));
+  CHECK_FALSE(fires("ftp.login", "    user: {regex: '.*'}\n", login("")));  // an absent field matches no regex
+}
+
+TEST_CASE("a regex search that hits the match or depth limit is no match, and counted") {
+  const auto set = load_rules_text("- id: 7\n  name: t\n  event: ftp.login\n  dedupe: none\n  match:\n"
+                                   "    user: {regex: '^(a+)+$'}\n",
+                                   "limit.yaml");
+  const std::string long_user = std::string(40, 'a') + "b";  // exponential backtracking without a limit
+  const auto pathological = login(long_user);
+  for (const bool jit : {true, false}) {
+    INFO("jit " << jit);
+    EvaluatorOptions options;
+    options.regex.jit = jit;
+    options.regex.match_limit = 10000;  // above the default, still far below what (a+)+$ needs here
+    RuleEvaluator evaluator(options);
+    CollectingSink sink;
+    CHECK(evaluator.evaluate(*set, pathological, flow("10.0.0.1", "10.0.0.2"), sink) == 0);
+    CHECK(evaluator.regex_stats().limit_hits == 1);
+    CHECK(evaluator.evaluate(*set, login("aaaa"), flow("10.0.0.1", "10.0.0.2"), sink) == 1);  // still matches
+    CHECK(evaluator.regex_stats().limit_hits == 1);
+  }
+  // The interpreter's backtracking depth: every iteration of a group is one level deeper.
+  const auto alternation = load_rules_text("- id: 8\n  name: t\n  event: ftp.login\n  dedupe: none\n  match:\n"
+                                           "    user: {regex: '^(a|b)*$'}\n",
+                                           "depth.yaml");
+  const std::string deep(200, 'a');
+  EvaluatorOptions shallow;
+  shallow.regex.jit = false;
+  shallow.regex.depth_limit = 50;
+  RuleEvaluator evaluator(shallow);
+  CollectingSink sink;
+  CHECK(evaluator.evaluate(*alternation, login(deep), flow("10.0.0.1", "10.0.0.2"), sink) == 0);
+  CHECK(evaluator.regex_stats().limit_hits == 1);
+  CHECK(evaluator.evaluate(*alternation, login("abab"), flow("10.0.0.1", "10.0.0.2"), sink) == 1);  // shallow enough
+  CHECK(evaluator.regex_stats().limit_hits == 1);
 }

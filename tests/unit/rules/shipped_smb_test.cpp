@@ -62,11 +62,21 @@ TEST_CASE("9100001 stays silent on five failures spread over 61 s") {
   CHECK(h.sink.count(9100001) == 0);
 }
 
-TEST_CASE("9100001 counts a burst straddling what a fixed window would split") {
+TEST_CASE("9100001 fires on five failures within just under 60 s, not when the fifth comes at exactly 60 s") {
+  Harness inside;
+  for (int i = 0; i < 5; ++i) inside.feed(setup("alice", logon_failure), flow(client, server, 1, 100 + i * 14.99));
+  CHECK(inside.sink.count(9100001) == 1);
+  Harness at_edge;  // Suricata's window: matches less than `seconds` after the first
+  for (int i = 0; i < 5; ++i) at_edge.feed(setup("alice", logon_failure), flow(client, server, 1, 100 + i * 15.0));
+  CHECK(at_edge.sink.count(9100001) == 0);
+}
+
+TEST_CASE("9100001 windows are Suricata's: opened by the first failure, not sliding") {
   Harness h;
-  // 0, 40, then four more at 70..85: five within 45 s (40..85), though a window opened at 0 ends at 60.
-  const double times[] = {0, 40, 70, 75, 80, 85};
-  for (double t : times) h.feed(setup("alice", logon_failure), flow(client, server, 1, 1000 + t));
+  // 0 and 40 in the window opened at 0; 70..85 are four in the next: silent until a fifth.
+  for (double t : {0.0, 40.0, 70.0, 75.0, 80.0, 85.0}) h.feed(setup("alice", logon_failure), flow(client, server, 1, 1000 + t));
+  CHECK(h.sink.count(9100001) == 0);
+  h.feed(setup("alice", logon_failure), flow(client, server, 1, 1090));
   CHECK(h.sink.count(9100001) == 1);
 }
 

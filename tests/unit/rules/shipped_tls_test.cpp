@@ -100,3 +100,18 @@ TEST_CASE("TLS rules raise once per flow even when the handshake is reported twi
   CHECK(h.sink.count(9100007) == 1);
   CHECK(h.evaluator.stats().deduplicated == 3);
 }
+
+TEST_CASE("9100007 says whether the client had offered a forward-secret suite") {
+  Harness h;
+  auto policy = handshake(0x0303, 0x0303, KeyExchange::rsa);
+  policy.offered_forward_secrecy = true;  // the client offered ECDHE; the server chose RSA
+  auto legacy = handshake(0x0303, 0x0303, KeyExchange::rsa);
+  legacy.offered_forward_secrecy = false;
+  h.feed(policy, tls_flow(1));
+  h.feed(legacy, tls_flow(2));
+  REQUIRE(h.sink.count(9100007) == 2);
+  CHECK(h.sink.alerts[0].value("client_offered_forward_secrecy") == "true");
+  CHECK(h.sink.alerts[0].value("fault") == "server policy");
+  CHECK(h.sink.alerts[1].value("client_offered_forward_secrecy") == "false");
+  CHECK(h.sink.alerts[1].value("fault") == "legacy client");
+}
