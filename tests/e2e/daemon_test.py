@@ -21,6 +21,7 @@ import tempfile
 import time
 
 SENSOR, RULES = sys.argv[1], sys.argv[2]
+VALIDATOR, SCHEMA = (sys.argv[3], sys.argv[4]) if len(sys.argv) > 4 else (None, None)
 TAG = f"swd{os.getpid()}"
 NS_CLIENT, NS_SERVER = TAG + "c", TAG + "s"
 CLIENT_IP, SERVER_IP = "10.197.0.1", "10.197.0.2"
@@ -284,6 +285,13 @@ def main():
             except ValueError:
                 check(False, "a broken eve.json line: " + line[:120])
         check(sorted(alert_users(all_lines)) == sorted(first + second + third), "no alert lost or repeated across rotation")
+        if VALIDATOR:
+            result = subprocess.run([sys.executable, VALIDATOR, "--schema", SCHEMA, eve + ".1", eve],
+                                    capture_output=True, text=True)
+            if result.returncode == 77:
+                print("not validated against the EVE schema: " + result.stdout.strip())
+            else:
+                check(result.returncode == 0, "every eve.json line is schema-valid: " + result.stdout[-2000:])
         summary_text = open(summary.name).read()
         check("drops     0 kernel, 0 interface" in summary_text, "no kernel drops: " + summary_text)
         print(f"{len(all_lines)} eve lines, {len(first + second + third)} alerts")
