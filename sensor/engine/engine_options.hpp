@@ -22,6 +22,12 @@ struct EngineOptions {
   }();
   AppLayerOptions app;
   bool anomaly_records = true;  // write an EVE anomaly record per malformed packet / stream anomaly
+  // Several workers reading the same packets (offline: each its own handle on the file) each keep
+  // the packets of their shard: a symmetric hash of the IP address pair, so both directions of a
+  // flow, its fragments, and every flow between two hosts land on one worker. Packets without IP
+  // belong to shard 0.
+  std::uint16_t shard_index = 0;
+  std::uint16_t shard_count = 1;
 };
 
 }  // namespace spanwatch::engine

@@ -24,6 +24,7 @@ struct WorkerStats {
   std::uint64_t malformed = 0;
   std::uint64_t anomaly_records = 0;
   std::uint64_t no_stream_state = 0;  // TCP flows that found the cold-state pool empty
+  std::uint64_t other_shard = 0;      // packets left to another worker (not in `packets`)
   core::Timestamp first_packet;
   core::Timestamp last_packet;
 };
@@ -58,6 +59,7 @@ class Worker final : private flow::FlowEndHandler {
   void flow_ended(flow::Flow& flow, flow::FlowEndReason why) override;
   void on_tcp(flow::Flow& flow, core::Direction direction, const decode::DecodedPacket& packet);
   void write_anomaly(const flow::Flow* flow, std::string_view type, std::string_view event);
+  bool in_my_shard() const;
 
   EngineOptions options_;
   alert::EveWriter& eve_;
