@@ -1,5 +1,7 @@
 #include "alert/syslog_output.hpp"
 
+#include "alert/peer_address.hpp"
+
 #include <algorithm>
 #include <array>
 #include <charconv>
@@ -22,60 +24,6 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 constexpr std::size_t max_messages_per_write = 64;
-
-struct HostPort {
-  std::string host;
-  std::uint16_t port = 0;
-};
-
-[[noreturn]] void bad_address(std::string_view address, std::string_view why) {
-  throw std::runtime_error("syslog: bad address '" + std::string(address) + "': " + std::string(why));
-}
-
-std::uint16_t parse_port(std::string_view address, std::string_view text) {
-  unsigned value = 0;
-  const auto result = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (result.ec != std::errc{} || result.ptr != text.data() + text.size() || value == 0 || value > 65535) {
-    bad_address(address, "the port must be a number from 1 to 65535");
-  }
-  return static_cast<std::uint16_t>(value);
-}
-
-// "host:port", "[v6]:port", "host" or a bare IPv6 address (more than one ':', no brackets).
-HostPort split_host_port(std::string_view address, std::uint16_t default_port) {
-  HostPort out{std::string(address), default_port};
-  if (address.starts_with('[')) {
-    const auto close = address.find(']');
-    if (close == std::string_view::npos) bad_address(address, "missing ']'");
-    out.host.assign(address.substr(1, close - 1));
-    const auto rest = address.substr(close + 1);
-    if (!rest.empty()) {
-      if (rest.front() != ':') bad_address(address, "expected ':port' after ']'");
-      out.port = parse_port(address, rest.substr(1));
-    }
-  } else if (const auto colon = address.find(':'); colon != std::string_view::npos &&
-                                                    address.find(':', colon + 1) == std::string_view::npos) {
-    out.host.assign(address.substr(0, colon));
-    out.port = parse_port(address, address.substr(colon + 1));
-  }
-  if (out.host.empty()) bad_address(address, "no host");
-  return out;
-}
-
-// Numeric addresses as they are; a name resolved once, now.
-template <class Protocol>
-std::vector<typename Protocol::endpoint> resolve(asio::io_context& io, std::string_view address,
-                                                 const HostPort& target) {
-  boost::system::error_code error;
-  const auto numeric = asio::ip::make_address(target.host, error);
-  if (!error) return {typename Protocol::endpoint(numeric, target.port)};
-  typename Protocol::resolver resolver(io);
-  const auto results = resolver.resolve(target.host, std::to_string(target.port), error);
-  if (error || results.empty()) bad_address(address, "cannot resolve '" + target.host + "': " + error.message());
-  std::vector<typename Protocol::endpoint> endpoints;
-  for (const auto& entry : results) endpoints.push_back(entry.endpoint());
-  return endpoints;
-}
 
 std::size_t default_max_message(SyslogTransport transport) {
   return transport == SyslogTransport::udp ? 2048 : 8192;
@@ -290,16 +238,14 @@ class SyslogOutput::Impl : public std::enable_shared_from_this<Impl> {
         name_ = "syslog unix " + address;
         return;
       case SyslogTransport::udp: {
-        const auto target = split_host_port(address, 514);
-        udp_endpoint_ = resolve<asio::ip::udp>(io_, address, target).front();
+        udp_endpoint_ = resolve_udp(io_, "syslog", address, 514).front();
         udp_socket_.open(udp_endpoint_.protocol());
         udp_socket_.non_blocking(true);
         name_ = "syslog udp " + address;
         return;
       }
       case SyslogTransport::tcp: {
-        const auto target = split_host_port(address, 601);
-        tcp_endpoints_ = resolve<asio::ip::tcp>(io_, address, target);
+        tcp_endpoints_ = resolve_tcp(io_, "syslog", address, 601);
         name_ = "syslog tcp " + address;
         return;
       }
