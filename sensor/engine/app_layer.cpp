@@ -68,6 +68,13 @@ void DissectorSlot::reset(AppLayer& app, const flow::Flow& flow) {
   skip_[0] = skip_[1] = 0;
   watched_bytes_ = 0;
   state_ = State::recognising;
+  community_id_length_ = 0;
+}
+
+std::string_view DissectorSlot::community_id() {
+  if (community_id_length_ == 0)
+    community_id_length_ = static_cast<std::uint8_t>(flow::community_id(*flow_, community_id_).size());
+  return {community_id_, community_id_length_};
 }
 
 StreamVerdict DissectorSlot::feed(core::Direction direction, core::Bytes bytes) {
@@ -91,11 +98,11 @@ AppLayer::AppLayer(const AppLayerOptions& options, alert::EveWriter& eve, alert:
       tls_(with_certificate_cache(options.tls, options.certificate_cache_entries), options.max_tls),
       smtp_({}, options.max_starttls),
       imap_({}, options.max_starttls),
-      probe_storage_(std::size_t{options.probe_buffers} * options.probe_buffer_bytes),
+      probe_storage_(std::make_unique_for_overwrite<std::uint8_t[]>(std::size_t{options.probe_buffers} *
+                                                                     options.probe_buffer_bytes)),
       rules_(rules),
       evaluator_(options.rules) {
   probe_free_.reserve(options.probe_buffers);
-  for (std::uint32_t i = options.probe_buffers; i-- > 0;) probe_free_.push_back(i);
 }
 
 proto::Dissector* AppLayer::acquire(Protocol protocol) {
@@ -125,6 +132,7 @@ void AppLayer::release(proto::Dissector* d) {
 StreamVerdict AppLayer::feed(DissectorSlot& slot, core::Direction direction, core::Bytes bytes) {
   stats_.bytes[core::index_of(direction)] += bytes.size();
   current_flow_ = slot.flow_;
+  current_slot_ = &slot;
   switch (slot.state_) {
     case DissectorSlot::State::recognising: return recognise(slot, direction, bytes);
     case DissectorSlot::State::watching: return watch(slot, direction, bytes);
@@ -139,13 +147,16 @@ StreamVerdict AppLayer::recognise(DissectorSlot& slot, core::Direction direction
   // and anomalies cover every flow.
   if (!options_.enabled) return StreamVerdict::more();
   if (slot.probe_buffer_ == 0) {
-    if (probe_free_.empty()) {
+    if (!probe_free_.empty()) {
+      slot.probe_buffer_ = probe_free_.back() + 1;
+      probe_free_.pop_back();
+    } else if (probe_fresh_ < options_.probe_buffers) {
+      slot.probe_buffer_ = ++probe_fresh_;
+    } else {
       ++stats_.probe_buffers_exhausted;
       give_up(slot);
       return StreamVerdict::stop();
     }
-    slot.probe_buffer_ = probe_free_.back() + 1;
-    probe_free_.pop_back();
   }
   // A client chunk that opens a TLS ClientHello after a plain prologue (IRC or LDAP STARTTLS, HTTP
   // CONNECT, SOCKS): the prologue is no protocol we parse, TLS starts here.
@@ -157,7 +168,7 @@ StreamVerdict AppLayer::recognise(DissectorSlot& slot, core::Direction direction
     return run(slot, direction, bytes);
   }
   const ProbeLayout layout = layout_of(options_.probe_buffer_bytes);
-  std::uint8_t* buffer = probe_storage_.data() + std::size_t{slot.probe_buffer_ - 1} * options_.probe_buffer_bytes;
+  std::uint8_t* buffer = probe_storage_.get() + std::size_t{slot.probe_buffer_ - 1} * options_.probe_buffer_bytes;
   const unsigned d = core::index_of(direction);
   std::uint8_t* half = buffer + d * layout.half;
   const std::size_t room = layout.half - slot.probe_bytes_[d];
@@ -283,6 +294,7 @@ StreamVerdict AppLayer::run(DissectorSlot& slot, core::Direction direction, core
 
 StreamVerdict AppLayer::gap(DissectorSlot& slot, core::Direction direction, std::uint64_t length) {
   current_flow_ = slot.flow_;
+  current_slot_ = &slot;
   const unsigned d = core::index_of(direction);
   if (slot.state_ == DissectorSlot::State::watching) return StreamVerdict::more();
   if (slot.state_ == DissectorSlot::State::recognising) {
@@ -316,6 +328,7 @@ StreamVerdict AppLayer::gap(DissectorSlot& slot, core::Direction direction, std:
 
 void AppLayer::finish(DissectorSlot& slot) {
   current_flow_ = slot.flow_;
+  current_slot_ = &slot;
   if (slot.state_ == DissectorSlot::State::watching) ++stats_.unrecognised;
   if (slot.state_ == DissectorSlot::State::parsing) {
     proto::FeedContext context{*this, now_};
@@ -348,8 +361,8 @@ void AppLayer::emit(const events::Event& event) {
   else ++stats_.tx[index_of(current_protocol_)];
   if (current_flow_ == nullptr) return;
   if (options_.eve_records) {
-    fill_flow_header(*current_flow_, header_);
-    if (alert::write_app_record(eve_, records_, now_, header_.header, event)) ++stats_.records;
+    fill_header();
+    if (alert::write_app_record(eve_, records_, now_, header_, event)) ++stats_.records;
   }
   if (rules_ == nullptr) return;
   const std::shared_ptr<const rules::RuleSet> rule_set = rules_->current();
@@ -376,10 +389,12 @@ void AppLayer::on_alert(const rules::Alert& alert) {
     }
   }
   if (!header_ready_) {
-    fill_flow_header(*current_flow_, header_);
+    fill_header();
     header_ready_ = true;
   }
-  alert::write_alert(eve_, records_, header_.header, alert);
+  alert::write_alert(eve_, records_, header_, alert);
 }
+
+void AppLayer::fill_header() { fill_flow_header(*current_flow_, current_slot_->community_id(), header_); }
 
 }  // namespace spanwatch::engine

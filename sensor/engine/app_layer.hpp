@@ -3,6 +3,8 @@
 // runs the protocol's parser on the reassembled stream, and routes the parser's events to EVE (and,
 // with the rule engine, to the rules). Flows no parser wants are bypassed: reassembly stops for them.
 #include <cstdint>
+#include <memory>
+#include <string_view>
 #include <vector>
 
 #include "alert/record.hpp"
@@ -12,6 +14,7 @@
 #include "engine/dissector_pool.hpp"
 #include "engine/flow_header.hpp"
 #include "events/event_sink.hpp"
+#include "flow/community_id.hpp"
 #include "flow/flow.hpp"
 #include "flow/tcp/stream_consumer.hpp"
 #include "proto/starttls/parser.hpp"
@@ -51,6 +54,8 @@ class DissectorSlot final : public flow::tcp::StreamConsumer {
 
  private:
   friend class AppLayer;
+  // The flow's Community ID, computed on the first record that needs it.
+  std::string_view community_id();
   // watching: no parser recognised the flow's first bytes, but TLS may still start after a plain
   // prologue (HTTP CONNECT, SOCKS, RDP, LDAP/IRC STARTTLS...): each client chunk is probed for a
   // ClientHello until protocols.late_tls_window bytes have gone by.
@@ -67,6 +72,8 @@ class DissectorSlot final : public flow::tcp::StreamConsumer {
   std::uint64_t skip_[2] = {0, 0};  // bytes to drop before parsing resumes (a skip met while replaying)
   std::uint32_t watched_bytes_ = 0;  // bytes seen while watching for a late ClientHello
   State state_ = State::recognising;
+  std::uint8_t community_id_length_ = 0;  // 0: not computed yet
+  char community_id_[flow::community_id_size];
 };
 
 class AppLayer final : private events::EventSink, private rules::AlertSink {
@@ -113,13 +120,19 @@ class AppLayer final : private events::EventSink, private rules::AlertSink {
   DissectorPool<proto::starttls::SmtpParser, proto::starttls::SmtpOptions> smtp_;
   DissectorPool<proto::starttls::ImapParser, proto::starttls::ImapOptions> imap_;
   // Probe buffers: fixed-size slices of one allocation, chunks logged as [direction][length][bytes].
-  std::vector<std::uint8_t> probe_storage_;
+  // Left uninitialised and handed out last-freed-first (fresh ones only when none is free), so only
+  // the buffers of the most flows recognised at once are ever touched.
+  std::unique_ptr<std::uint8_t[]> probe_storage_;
   std::vector<std::uint32_t> probe_free_;
+  std::uint32_t probe_fresh_ = 0;  // buffers never handed out yet: [probe_fresh_, probe_buffers)
   const rules::RuleSetHolder* rules_;
   rules::RuleEvaluator evaluator_;
-  FlowHeaderBuffer header_;   // the current flow's EVE header, filled once per event
+  void fill_header();
+
+  alert::FlowHeader header_;  // the current flow's EVE header, filled once per event
   bool header_ready_ = false;
   const flow::Flow* current_flow_ = nullptr;  // whose bytes are being parsed (emit() needs it)
+  DissectorSlot* current_slot_ = nullptr;
   events::Protocol current_protocol_ = events::Protocol::none;
   core::Timestamp now_;
   AppLayerStats stats_;

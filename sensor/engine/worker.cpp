@@ -83,21 +83,33 @@ void Worker::on_tcp(flow::Flow& flow, core::Direction direction, const decode::D
     state.slot.reset(app_, flow);
   }
   FlowState& state = states_[flow.extension];
-  if (state.session.stopped()) return;
+  if (state.session.finished()) return;
   const std::uint64_t diff_before = reassembler_.stats().overlap_diff_data;
   state.session.on_segment(direction, packet.tcp, packet.payload, packet.ts, state.slot);
   if (reassembler_.stats().overlap_diff_data != diff_before)
     write_anomaly(&flow, "stream", "stream.reassembly_overlap_different_data");
-  if (state.session.stopped()) flow.bypassed = true;
+  if (state.session.stopped()) {
+    // Bypassed (a TLS handshake done, a protocol no parser wants): later packets cost the flow
+    // lookup only, and the cold state goes back to the pool now rather than at the flow's timeout.
+    flow.bypassed = true;
+    release_state(flow);
+  } else if (state.session.complete()) {
+    // Closed and fully delivered: the parser ends now (its pool gets it back for the next flow)
+    // instead of when the closed flow times out. Later packets of the flow find it finished.
+    state.session.finish(state.slot);
+  }
 }
 
-void Worker::flow_ended(flow::Flow& flow, flow::FlowEndReason) {
-  if (flow.extension == flow::no_extension) return;
+void Worker::release_state(flow::Flow& flow) {
   FlowState& state = states_[flow.extension];
   state.session.finish(state.slot);
   reassembler_.release(state.session);
   states_.release(flow.extension);
   flow.extension = flow::no_extension;
+}
+
+void Worker::flow_ended(flow::Flow& flow, flow::FlowEndReason) {
+  if (flow.extension != flow::no_extension) release_state(flow);
 }
 
 void Worker::finish() { flows_.end_all(flow::FlowEndReason::shutdown); }

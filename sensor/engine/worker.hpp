@@ -58,6 +58,8 @@ class Worker final : private flow::FlowEndHandler {
  private:
   void flow_ended(flow::Flow& flow, flow::FlowEndReason why) override;
   void on_tcp(flow::Flow& flow, core::Direction direction, const decode::DecodedPacket& packet);
+  // Ends the flow's reassembly (consumer finish() included, once) and returns its cold state.
+  void release_state(flow::Flow& flow);
   void write_anomaly(const flow::Flow* flow, std::string_view type, std::string_view event);
   bool in_my_shard() const;
 

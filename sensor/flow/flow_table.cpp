@@ -54,19 +54,15 @@ FlowTable::FlowTable(const FlowTableOptions& options, FlowEndHandler& handler)
       hash_seed_(seed_or_random(options.hash_seed)),
       ids_(seed_or_random(options.flow_id_seed)),
       slots_(capacity_for(options)),
-      buckets_(power_of_two_at_least(slots_.size()), no_slot),
+      buckets_(power_of_two_at_least(slots_.capacity()), no_slot),
       bucket_mask_(static_cast<std::uint32_t>(buckets_.size() - 1)) {
   static_assert(sizeof(Slot) <= 256, "flow state target: at most 256 bytes per flow without parser state");
   const FlowTimeouts& t = options.timeouts;
   const std::uint32_t seconds[timeout_class_count] = {t.tcp_new, t.tcp_established, t.tcp_closed, t.udp, t.other};
   for (std::size_t i = 0; i < timeout_class_count; ++i) timeouts_ns_[i] = seconds[i] * nanoseconds_per_second;
-  // Free list in index order so a fresh table fills its records front to back.
-  for (std::size_t i = slots_.size(); i-- > 0;) {
-    slots_[i].newer = free_head_;
-    free_head_ = static_cast<std::uint32_t>(i);
-  }
-  stats_.memuse = slots_.size() * sizeof(Slot) + buckets_.size() * sizeof(std::uint32_t);
-  stats_.spare = slots_.size();
+  // The free list starts empty: records never used yet are taken from the array's unconstructed tail.
+  stats_.memuse = slots_.bytes() + buckets_.size() * sizeof(std::uint32_t);
+  stats_.spare = slots_.capacity();
 }
 
 FlowLookup FlowTable::get(const decode::DecodedPacket& packet) {
@@ -129,6 +125,11 @@ std::uint32_t FlowTable::find(const FlowKey& key, std::uint32_t hash_low) const 
 }
 
 std::uint32_t FlowTable::allocate() {
+  if (free_head_ == no_slot && !slots_.full()) {
+    --stats_.spare;
+    slots_.construct_next();
+    return static_cast<std::uint32_t>(slots_.constructed() - 1);
+  }
   if (free_head_ == no_slot) {
     if (!evict_when_full_ || stats_.active == 0) return no_slot;
     end(closest_to_expiry(), FlowEndReason::evicted);

@@ -14,6 +14,7 @@
 #include "flow/flow_id.hpp"
 #include "flow/flow_stats.hpp"
 #include "flow/flow_table_options.hpp"
+#include "flow/lazy_array.hpp"
 
 namespace spanwatch::flow {
 
@@ -56,7 +57,7 @@ class FlowTable {
   }
 
   const FlowStats& stats() const { return stats_; }
-  std::size_t capacity() const { return slots_.size(); }
+  std::size_t capacity() const { return slots_.capacity(); }
   std::size_t active() const { return static_cast<std::size_t>(stats_.active); }
   // Bytes one flow may cost in this table (record, links, its share of the bucket index): the divisor
   // of memcap_bytes.
@@ -103,7 +104,8 @@ class FlowTable {
   std::int64_t timeouts_ns_[timeout_class_count];
   std::uint64_t hash_seed_;
   FlowIdGenerator ids_;
-  std::vector<Slot> slots_;
+  // Records are constructed on first use, front to back: pages of records never used are never touched.
+  LazyArray<Slot> slots_;
   std::vector<std::uint32_t> buckets_;
   std::uint32_t bucket_mask_ = 0;
   std::uint32_t free_head_ = no_slot;

@@ -42,6 +42,16 @@ class TcpSession {
   // Both directions sent a FIN, or a RST was seen.
   bool closed() const { return reset_ || (directions_[0].fin_seen && directions_[1].fin_seen); }
   bool finished() const { return finished_; }
+  // Nothing more can ever be delivered: reset, or both directions handed over up to their FIN (or
+  // their depth). finish() then changes nothing but when the consumer hears about the end, so the
+  // engine may call it at once instead of waiting for the flow to time out.
+  bool complete() const {
+    if (reset_) return true;
+    for (const StreamDirection& d : directions_) {
+      if (d.state == StreamState::unseen || d.state == StreamState::open) return false;
+    }
+    return true;
+  }
 
   // Introspection for the engine's bookkeeping and for tests.
   StreamState state(core::Direction dir) const { return directions_[core::index_of(dir)].state; }

@@ -36,7 +36,9 @@ class Fingerprint {
   void append_list(std::span<const T> values);
   void finish();
 
-  std::array<char, capacity> text_{};
+  // Not zeroed: only [0, length_) is ever read. A parser pool then faults in the pages a
+  // fingerprint's text really uses, not all 8 KiB of each of the two per parser.
+  std::array<char, capacity> text_;
   std::size_t length_ = 0;
   std::array<char, 32> hash_{};
   std::size_t hash_length_ = 0;

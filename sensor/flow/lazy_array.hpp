@@ -1,0 +1,57 @@
+#pragma once
+// A fixed-capacity array whose memory is reserved at construction but costs nothing until used:
+// anonymous pages the kernel zero-fills on first touch, with elements constructed one by one, in
+// index order, when the owner first needs them. A 200 k-entry table that sees 10 k flows then
+// faults 10 k entries' pages, not all of them (value-initialising a std::vector touched every page
+// at start-up, which dominated short runs). Not thread-safe; never reallocates, so references stay
+// valid for the array's lifetime.
+#include <sys/mman.h>
+
+#include <cstddef>
+#include <new>
+#include <utility>
+
+namespace spanwatch::flow {
+
+template <class T>
+class LazyArray {
+ public:
+  explicit LazyArray(std::size_t capacity) : capacity_(capacity) {
+    if (capacity_ == 0) return;
+    void* memory = ::mmap(nullptr, bytes(), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (memory == MAP_FAILED) throw std::bad_alloc();
+    data_ = static_cast<T*>(memory);
+  }
+  LazyArray(const LazyArray&) = delete;
+  LazyArray& operator=(const LazyArray&) = delete;
+  ~LazyArray() {
+    for (std::size_t i = constructed_; i-- > 0;) data_[i].~T();
+    if (data_ != nullptr) ::munmap(data_, bytes());
+  }
+
+  // Constructs the next element (index constructed() before the call); the caller checks
+  // constructed() < capacity() first.
+  template <class... Args>
+  T& construct_next(Args&&... args) {
+    T* element = ::new (static_cast<void*>(data_ + constructed_)) T(std::forward<Args>(args)...);
+    ++constructed_;
+    return *element;
+  }
+
+  // Only elements below constructed() may be accessed.
+  T& operator[](std::size_t index) { return data_[index]; }
+  const T& operator[](std::size_t index) const { return data_[index]; }
+
+  std::size_t capacity() const { return capacity_; }
+  std::size_t constructed() const { return constructed_; }
+  bool full() const { return constructed_ == capacity_; }
+  // Bytes reserved (address space), of which only the pages of constructed elements are resident.
+  std::size_t bytes() const { return capacity_ * sizeof(T); }
+
+ private:
+  T* data_ = nullptr;
+  std::size_t capacity_ = 0;
+  std::size_t constructed_ = 0;
+};
+
+}  // namespace spanwatch::flow
