@@ -45,7 +45,7 @@ std::string_view clip(std::string_view text) { return text.substr(0, short_text_
 
 RecordQueue::RecordQueue(RecordQueueOptions options)
     : options_(options), mask_(round_up_power_of_two(options.bytes) - 1),
-      ring_(std::make_unique<std::byte[]>(mask_ + 1)) {}
+      ring_(std::make_unique_for_overwrite<std::byte[]>(mask_ + 1)) {}  // pages faulted in as records arrive
 
 std::size_t RecordQueue::free_bytes(std::size_t head) {
   return capacity() - (head - tail_cache_);

@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <cstring>
+#include <memory>
 
 namespace spanwatch::proto {
 
 LineFramer::LineFramer(std::size_t max_line)
-    : max_line_(std::max<std::size_t>(max_line, 1)), buffer_(max_line_ + 1) {}
+    : max_line_(std::max<std::size_t>(max_line, 1)), buffer_size_(max_line_ + 1),
+      buffer_(std::make_unique_for_overwrite<char[]>(buffer_size_)) {}  // not zeroed: only [0, used_) is read
 
 void LineFramer::reset() {
   used_ = 0;
@@ -28,8 +30,8 @@ Line LineFramer::finish(std::string_view text, bool too_long, bool terminated) {
 }
 
 void LineFramer::append(std::string_view part) {
-  const std::size_t n = std::min(part.size(), buffer_.size() - used_);
-  std::memcpy(buffer_.data() + used_, part.data(), n);
+  const std::size_t n = std::min(part.size(), buffer_size_ - used_);
+  std::memcpy(buffer_.get() + used_, part.data(), n);
   used_ += n;
 }
 
@@ -54,7 +56,7 @@ bool LineFramer::next(core::Bytes input, std::size_t& offset, Line& line) {
       append(rest.substr(0, max - std::min(max, used_)));  // fills the buffer up to max_line
       state_ = State::discarding;
       buffer_returned_ = true;
-      line = finish({buffer_.data(), used_}, true, false);
+      line = finish({buffer_.get(), used_}, true, false);
       return true;
     }
     offset += lf + 1;
@@ -73,12 +75,12 @@ bool LineFramer::next(core::Bytes input, std::size_t& offset, Line& line) {
       line = finish(piece, false, true);
       return true;
     }
-    const bool overflow = used_ + piece.size() > buffer_.size();
+    const bool overflow = used_ + piece.size() > buffer_size_;
     append(piece);
     const bool ends_in_cr = buffer_[used_ - 1] == '\r';
     const bool too_long = overflow || used_ - (ends_in_cr ? 1 : 0) > max;
     buffer_returned_ = true;
-    std::string_view text{buffer_.data(), used_};
+    std::string_view text{buffer_.get(), used_};
     if (too_long) {
       line = finish(text.substr(0, std::min(text.size(), max)), true, true);
       return true;

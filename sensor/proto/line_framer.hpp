@@ -7,6 +7,7 @@
 // a trailing CR is stripped.
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string_view>
 #include <vector>
 
@@ -44,7 +45,8 @@ class LineFramer {
   void append(std::string_view part);
 
   std::size_t max_line_;
-  std::vector<char> buffer_;  // max_line + 1 bytes (room for a CR cut from its LF), allocated once
+  std::size_t buffer_size_;  // max_line + 1 bytes (room for a CR cut from its LF), allocated once
+  std::unique_ptr<char[]> buffer_;
   std::size_t used_ = 0;
   bool buffer_returned_ = false;  // the last line was a view of buffer_: clear it on the next call
   State state_ = State::in_line;
