@@ -119,15 +119,21 @@ class KafkaOutput::Impl : public std::enable_shared_from_this<Impl> {
 
   bool drained() const { return rd_kafka_outq_len(producer_) == 0; }
 
+  // Records produced whose delivery report has not come yet. Not rd_kafka_outq_len(): that also
+  // counts librdkafka's own protocol requests (metadata, connects) waiting to be sent.
+  std::uint64_t in_flight() const {
+    const std::uint64_t reported = counters_.delivered + counters_.lost;
+    return counters_.produced > reported ? counters_.produced - reported : 0;
+  }
+
   OutputCounters counters() const {
-    const std::uint64_t queued = static_cast<std::uint64_t>(std::max(0, rd_kafka_outq_len(producer_)));
     return {counters_.delivered, counters_.lost + counters_.overflow + counters_.refused, counters_.overflow,
-            counters_.errors, queued};
+            counters_.errors, in_flight()};
   }
 
   KafkaCounters kafka_counters() const {
     KafkaCounters copy = counters_;
-    copy.queued = static_cast<std::uint64_t>(std::max(0, rd_kafka_outq_len(producer_)));
+    copy.queued = in_flight();
     return copy;
   }
 

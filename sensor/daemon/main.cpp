@@ -14,6 +14,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "alert/kafka_config.hpp"
 #include "capture/capture_error.hpp"
 #include "config/config_error.hpp"
 #include "config/option_table.hpp"
@@ -62,6 +63,7 @@ void ensure_mask_key(std::string& key) {
 void print_summary(const daemon::RunSummary& s) {
   const char* separator = nullptr;
   std::printf("spanwatch %s: %.2f s\n", SPANWATCH_VERSION, s.seconds);
+  std::printf("  workers   %zu\n", s.workers);
   std::printf("  packets   %llu (%.1f MB)\n", static_cast<unsigned long long>(s.packets),
               static_cast<double>(s.bytes) / 1e6);
   std::printf("  flows     %llu", static_cast<unsigned long long>(s.flows));
@@ -151,6 +153,13 @@ int run_main(const std::vector<std::string>& args) {
   if (cl.dump_config) {
     std::fputs(table.dump().c_str(), stdout);
     return 0;
+  }
+  // Output settings a library checks itself (librdkafka's properties), at start-up and for --check-config.
+  if (config.kafka.enabled) {
+    const auto errors = alert::check_kafka_options(config.kafka);
+    for (const auto& error : errors)
+      std::fprintf(stderr, "spanwatch: %s\n", alert::kafka_error_text("outputs.kafka", error).c_str());
+    if (!errors.empty()) return exit_usage;
   }
   if (cl.check_config) {
     std::printf("configuration OK\n");

@@ -1,13 +1,12 @@
 #include "daemon/run.hpp"
 
-#include <poll.h>
-
 #include <algorithm>
 #include <chrono>
-#include <cstring>
+#include <condition_variable>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <stdexcept>
 
 #include <spdlog/fmt/fmt.h>
@@ -17,26 +16,23 @@
 #include "alert/eve_writer.hpp"
 #include "alert/output_thread.hpp"
 #include "alert/record_queue.hpp"
+#include "alert/kafka_output.hpp"
+#include "alert/redis_output.hpp"
 #include "alert/syslog_output.hpp"
 #include "alert/stats_record.hpp"
 #include "alert/stats_snapshot.hpp"
+#include "capture/fanout.hpp"
 #include "capture/packet_source.hpp"
 #include "daemon/control.hpp"
-#include "engine/worker.hpp"
+#include "daemon/worker_thread.hpp"
 
 namespace spanwatch::daemon {
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
-struct CaptureTotals {
-  std::uint64_t kernel_packets = 0, kernel_drops = 0, kernel_ifdrops = 0;
-  void add(const capture::CaptureStats& s) {
-    kernel_packets += s.kernel_packets;
-    kernel_drops += s.kernel_drops;
-    kernel_ifdrops += s.kernel_ifdrops;
-  }
-};
+// How often the supervising thread looks at the workers (heartbeats, stats, progress).
+constexpr std::chrono::milliseconds supervisor_tick{50};
 
 alert::EveContext context_for(const SensorConfig& config, const RunRequest& request) {
   alert::EveContext context;
@@ -62,14 +58,101 @@ alert::RecordQueueOptions queue_options(const SensorConfig& config, const RunReq
   return options;
 }
 
-// Owns the pipeline of one run: the output thread and its outputs, the worker, the control side
-// (signals), periodic stats and the progress line.
+// The options of worker `index` of `count`. Offline every worker reads every packet and keeps its
+// shard; live the kernel's fanout group already split them, so a worker keeps all it is given.
+engine::EngineOptions worker_options(const SensorConfig& config, bool offline, std::size_t index, std::size_t count) {
+  engine::EngineOptions options = config.engine;
+  options.shard_index = static_cast<std::uint16_t>(offline ? index : 0);
+  options.shard_count = static_cast<std::uint16_t>(offline ? count : 1);
+  // A fixed flow-id seed would give every worker the same ids: space their counters 2^44 apart.
+  if (options.flow.flow_id_seed != 0) options.flow.flow_id_seed += static_cast<std::uint64_t>(index) << 44;
+  return options;
+}
+
+// Counters that are not sums across workers (Suricata aggregates them the same way).
+bool is_max_path(std::string_view path) { return path == "decoder.max_pkt_size"; }
+bool is_average_path(std::string_view path) { return path == "decoder.avg_pkt_size"; }
+
+// The workers' reports added up: one stats record and one summary for the whole sensor.
+struct Totals {
+  alert::StatsSnapshot stats;
+  core::Timestamp last_packet;
+  RunSummary figures;  // packets .. alerts_by_rule, kernel drops, queue drops
+  std::uint64_t kernel_packets = 0;
+
+  void add(const WorkerReport& r) {
+    // To find its shard a worker decodes every packet, so with shards each worker's decoder and
+    // defrag counters describe the whole capture: take them once, not once per worker. (Should the
+    // engine count only its own shard's packets there, the sum is right and is what is taken.)
+    const bool decoded_everything = r.other_shard != 0 && decoder_packets(r) == r.packets + r.other_shard;
+    const bool take_decoder = !decoded_everything || !have_whole_decoder_;
+    have_whole_decoder_ = have_whole_decoder_ || decoded_everything;
+    std::uint64_t max_packet = 0;
+    for (const alert::StatsEntry& e : r.stats.entries()) {
+      if (!take_decoder && (e.path.starts_with("decoder.") || e.path.starts_with("defrag."))) continue;
+      if (is_max_path(e.path)) max_packet = e.value;
+      else if (!is_average_path(e.path)) stats.add(e.path, e.value);
+    }
+    max_packet_ = std::max(max_packet_, max_packet);
+    if (last_packet < r.last_packet) last_packet = r.last_packet;
+    figures.packets += r.packets;
+    figures.bytes += r.bytes;
+    figures.flows += r.flows;
+    figures.malformed += r.malformed;
+    figures.anomalies += r.anomalies;
+    for (std::size_t p = 0; p < WorkerReport::protocols; ++p) {
+      figures.events += r.events[p];
+      figures.app_flows[p] += r.app_flows[p];
+      events_[p] += r.events[p];
+    }
+    figures.alerts += r.alerts;
+    for (std::size_t i = 0; i < WorkerReport::tracked_rules && r.alert_rule[i] != 0; ++i) {
+      auto at = std::find_if(figures.alerts_by_rule.begin(), figures.alerts_by_rule.end(),
+                             [&](const auto& entry) { return entry.first == r.alert_rule[i]; });
+      if (at == figures.alerts_by_rule.end()) figures.alerts_by_rule.emplace_back(r.alert_rule[i], r.alert_count[i]);
+      else at->second += r.alert_count[i];
+    }
+    std::sort(figures.alerts_by_rule.begin(), figures.alerts_by_rule.end());
+    figures.kernel_drops += r.capture.kernel_drops;
+    figures.kernel_ifdrops += r.capture.kernel_ifdrops;
+    kernel_packets += r.capture.kernel_packets;
+    figures.queue_drops += r.queue_drops;
+  }
+
+  // Adds the non-sum counters once every report is in.
+  alert::StatsSnapshot& complete() {
+    if (stats.entries().empty()) return stats;
+    stats.add("decoder.max_pkt_size", max_packet_);
+    std::uint64_t packets = 0, bytes = 0;
+    for (const alert::StatsEntry& e : stats.entries()) {
+      if (e.path == "decoder.pkts") packets = e.value;
+      if (e.path == "decoder.bytes") bytes = e.value;
+    }
+    stats.add("decoder.avg_pkt_size", packets == 0 ? 0 : bytes / packets);
+    return stats;
+  }
+  std::uint64_t events(std::size_t protocol) const { return events_[protocol]; }
+
+ private:
+  static std::uint64_t decoder_packets(const WorkerReport& r) {
+    for (const alert::StatsEntry& e : r.stats.entries())
+      if (e.path == "decoder.pkts") return e.value;
+    return 0;
+  }
+
+  bool have_whole_decoder_ = false;
+  std::uint64_t max_packet_ = 0;
+  std::uint64_t events_[WorkerReport::protocols] = {};
+};
+
+// Owns one run: the output thread and its outputs, the control side (signals, systemd), the packet
+// workers, and the supervision the calling thread does while they run (heartbeats for the
+// watchdog, periodic stats summed over the workers, the progress line).
 class Session {
  public:
   Session(const SensorConfig& config, const RunRequest& request)
-      : config_(config), request_(request), eve_(context_for(config, request)),
-        queue_(outputs_.add_queue(queue_options(config, request))),
-        worker_(config.engine, eve_, queue_, request.rules),
+      : config_(config), request_(request), worker_count_(std::max<std::size_t>(1, config.workers)),
+        stats_eve_(context_for(config, request)),
         control_(outputs_.io_context(), requests_, [this] { reload(); }, capture_name(request)),
         started_(Clock::now()), last_stats_(started_) {
     if (config.eve_enabled) {
@@ -82,82 +165,128 @@ class Session {
       outputs_.add_output(std::make_unique<alert::SyslogOutput>(outputs_.io_context(), config.syslog));
       spdlog::info("alerts to {}", outputs_.outputs().back()->name());
     }
+    if (config.kafka.enabled) {
+      alert::KafkaOptions kafka = config.kafka;
+      kafka.sensor_name = config.sensor_name;
+      outputs_.add_output(std::make_unique<alert::KafkaOutput>(outputs_.io_context(), std::move(kafka)));
+      spdlog::info("records to {}", outputs_.outputs().back()->name());
+    }
+    if (config.redis.enabled) {
+      outputs_.add_output(std::make_unique<alert::RedisOutput>(outputs_.io_context(), config.redis));
+      spdlog::info("records to {}", outputs_.outputs().back()->name());
+    }
+    const bool offline = !request.pcap_files.empty();
+    for (std::size_t i = 0; i < worker_count_; ++i) {
+      WorkerSetup setup;
+      setup.index = i;
+      setup.engine = worker_options(config, offline, i, worker_count_);
+      setup.eve = context_for(config, request);
+      setup.queue = &outputs_.add_queue(queue_options(config, request));
+      setup.rules = request.rules;
+      setup.pcap_files = request.pcap_files;
+      setup.offline.bpf = config.live.bpf;
+      setup.live_timeout_ms = config.live.timeout_ms;
+      setups_.push_back(std::move(setup));
+    }
+    // Last, so that in each turn of the output thread the workers' records go first.
+    stats_queue_ = &outputs_.add_queue(queue_options(config, request));
     control_.start();
   }
 
   ~Session() {
+    abort_.store(true);
+    workers_.clear();  // joins
     control_.cancel();
     outputs_.stop();
   }
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
-  engine::Worker& worker() { return worker_; }
-  alert::EveWriter& eve() { return eve_; }
-  bool stopping() const { return requests_.stop.load(std::memory_order_relaxed); }
-
-  // Called between dispatch batches: periodic stats and the progress line.
-  void tick(const std::vector<std::unique_ptr<capture::PacketSource>>& live_sources,
-            const capture::PacketSource* file, std::size_t file_number) {
-    const auto now = Clock::now();
-    publish_status(live_sources);
-    const bool interval_due = config_.stats_interval_seconds != 0 &&
-                              now - last_stats_ >= std::chrono::seconds(config_.stats_interval_seconds);
-    if (requests_.stats.exchange(false) || interval_due) {
-      last_stats_ = now;
-      write_stats(live_sources);
-      if (!live_sources.empty()) log_stats_line(live_sources);
-    }
-    if (request_.show_progress && now - last_progress_ >= std::chrono::milliseconds(500)) {
-      last_progress_ = now;
-      print_progress(file, file_number, now);
+  // Live: one handle per interface per worker, opened while we still may (root or CAP_NET_RAW);
+  // with several workers the handles of an interface form one kernel fanout group.
+  void open_live() {
+    for (std::size_t i = 0; i < request_.interfaces.size(); ++i) {
+      const std::string& name = request_.interfaces[i];
+      std::vector<capture::PacketSource*> group;
+      for (auto& setup : setups_) {
+        setup.live_sources.push_back(capture::open_live(name, static_cast<std::uint16_t>(i), config_.live));
+        group.push_back(setup.live_sources.back().get());
+      }
+      if (!group[0]->warnings().empty()) spdlog::warn("{}: {}", name, group[0]->warnings());
+      if (worker_count_ == 1) {
+        spdlog::info("capturing on {} (link type {})", name, group[0]->linktype());
+        continue;
+      }
+      const capture::FanoutGroup fanout = capture::join_fanout(group, config_.fanout);
+      spdlog::info("capturing on {} (link type {}) with {} workers, fanout group {} by {}", name, group[0]->linktype(),
+                   worker_count_, fanout.id, fanout.mode == capture::FanoutMode::ip_pair ? "IP pair" : "flow hash");
     }
   }
 
-  RunSummary finish(const std::vector<std::unique_ptr<capture::PacketSource>>& live_sources) {
+  // Capture is open: the caller's start-up hook (privileges), the output thread, READY=1, then the
+  // workers. Threads start only after the privilege drop: capabilities are per thread.
+  void start() {
+    if (request_.on_started) request_.on_started();
+    outputs_.start();
+    control_.ready();
+    last_heartbeats_.assign(worker_count_, 0);
+    for (auto& setup : setups_) {
+      workers_.push_back(std::make_unique<WorkerThread>(std::move(setup), requests_.stop, abort_, [this] {
+        {
+          std::lock_guard lock(finished_mutex_);
+          ++finished_;
+        }
+        finished_changed_.notify_one();
+      }));
+    }
+    setups_.clear();
+    for (auto& worker : workers_) worker->start();
+    if (worker_count_ > 1) spdlog::info("{} packet workers", worker_count_);
+  }
+
+  // Until every worker has ended (end of input, a stop request, or an error).
+  void supervise() {
+    std::unique_lock lock(finished_mutex_);
+    while (finished_ < worker_count_) {
+      finished_changed_.wait_for(lock, supervisor_tick);
+      lock.unlock();
+      tick();
+      lock.lock();
+    }
+  }
+
+  RunSummary finish() {
+    for (auto& worker : workers_) worker->join();
+    for (auto& worker : workers_)
+      if (worker->error()) std::rethrow_exception(worker->error());
     if (request_.show_progress) std::fputs("\r\033[K", stderr);
-    worker_.finish();
-    write_stats(live_sources);
+    Totals totals;
+    for (auto& worker : workers_) totals.add(worker->final_report());
+    write_stats(totals);
     control_.cancel();
     outputs_.stop();
-    const auto& w = worker_.stats();
-    summary_.packets = w.packets;
-    summary_.bytes = w.bytes;
-    summary_.flows = worker_.flow_stats().total;
-    summary_.malformed = w.malformed;
-    summary_.anomalies = w.anomaly_records;
-    const auto& app = worker_.app_layer_stats();
-    for (std::size_t p = 0; p < static_cast<std::size_t>(events::Protocol::count_); ++p) {
-      summary_.events += app.tx[p];
-      summary_.app_flows[p] = app.flows[p];
+    if (worker_count_ > 1) {
+      for (const auto& worker : workers_) {
+        const WorkerReport& r = worker->final_report();
+        spdlog::info("worker {}: {} packets, {} flows, {} alerts ({} packets of other shards skipped)", worker->index(),
+                     r.packets, r.flows, r.alerts, r.other_shard);
+      }
     }
-    summary_.alerts = app.alerts;
-    for (std::size_t i = 0; i < engine::AppLayerStats::tracked_rules && app.alert_rule[i] != 0; ++i)
-      summary_.alerts_by_rule.emplace_back(app.alert_rule[i], app.alert_count[i]);
-    std::sort(summary_.alerts_by_rule.begin(), summary_.alerts_by_rule.end());
-    summary_.kernel_drops = capture_.kernel_drops;
-    summary_.kernel_ifdrops = capture_.kernel_ifdrops;
-    summary_.queue_drops = queue_.dropped();
+    const std::string eve_path = summary_.eve_path;
+    summary_ = totals.figures;
+    summary_.eve_path = eve_path;
+    summary_.workers = worker_count_;
     for (const auto& output : outputs_.outputs()) {
       const alert::OutputCounters counters = output->counters();
       summary_.outputs.emplace_back(std::string(output->name()), counters);
       if (output->name().starts_with("eve ")) {
         summary_.eve_lines = counters.written;
-        summary_.eve_dropped = counters.dropped + summary_.queue_drops;
+        summary_.eve_dropped = counters.dropped + summary_.queue_drops + stats_queue_->dropped();
       }
     }
+    summary_.queue_drops += stats_queue_->dropped();
     summary_.seconds = std::chrono::duration<double>(Clock::now() - started_).count();
     return summary_;
-  }
-
-  void add_capture_stats(const capture::CaptureStats& stats) { capture_.add(stats); }
-
-  // Once capture is open: the caller's start-up hook (privileges), then the output thread (threads
-  // start only after the privilege drop: capabilities are per thread) and READY=1.
-  void started() {
-    if (request_.on_started) request_.on_started();
-    outputs_.start();
-    control_.ready();
   }
 
  private:
@@ -173,153 +302,152 @@ class Session {
     outputs_.reopen();
   }
 
-  CaptureTotals capture_totals(const std::vector<std::unique_ptr<capture::PacketSource>>& live_sources) const {
-    CaptureTotals capture = capture_;
-    for (const auto& source : live_sources) capture.add(source->stats());
-    return capture;
+  void tick() {
+    const auto now = Clock::now();
+    publish_status();
+    const bool interval_due = config_.stats_interval_seconds != 0 &&
+                              now - last_stats_ >= std::chrono::seconds(config_.stats_interval_seconds);
+    if (!collecting_ && (requests_.stats.exchange(false) || interval_due)) {
+      last_stats_ = now;
+      for (auto& worker : workers_) worker->request_report();
+      collecting_ = true;
+    }
+    if (collecting_) collect_stats();
+    if (request_.show_progress && now - last_progress_ >= std::chrono::milliseconds(500)) {
+      last_progress_ = now;
+      print_progress(now);
+    }
   }
 
-  void write_stats(const std::vector<std::unique_ptr<capture::PacketSource>>& live_sources) {
-    snapshot_.clear();
-    snapshot_.set_uptime_seconds(std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - started_).count());
-    const CaptureTotals capture = capture_totals(live_sources);
-    if (!request_.interfaces.empty()) {
-      snapshot_.add("capture.kernel_packets", capture.kernel_packets);
-      snapshot_.add("capture.kernel_drops", capture.kernel_drops);
-      snapshot_.add("capture.kernel_ifdrops", capture.kernel_ifdrops);
+  // Writes the periodic stats record once every worker has answered (each fills its report on its
+  // own thread; nothing of a running worker is read here but what it published).
+  void collect_stats() {
+    Totals totals;
+    for (auto& worker : workers_) {
+      const WorkerReport* report = worker->report_if_ready();
+      if (report == nullptr) return;  // next tick
+      totals.add(*report);
     }
-    worker_.collect_stats(snapshot_);
-    alert::write_stats(eve_, queue_, worker_.stats().last_packet, snapshot_);
+    collecting_ = false;
+    write_stats(totals);
+    if (!request_.interfaces.empty()) log_stats_line(totals);
   }
 
-  void publish_status(const std::vector<std::unique_ptr<capture::PacketSource>>& live_sources) {
-    requests_.heartbeat.fetch_add(1, std::memory_order_relaxed);
-    requests_.packets.store(worker_.stats().packets, std::memory_order_relaxed);
-    requests_.alerts.store(worker_.app_layer_stats().alerts, std::memory_order_relaxed);
-    if (!live_sources.empty() && ++status_turns_ % 64 == 0) {  // pcap_stats is a system call
-      const CaptureTotals capture = capture_totals(live_sources);
-      requests_.drops.store(capture.kernel_drops + capture.kernel_ifdrops, std::memory_order_relaxed);
+  void write_stats(Totals& totals) {
+    alert::StatsSnapshot& snapshot = totals.complete();
+    snapshot.set_uptime_seconds(std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - started_).count());
+    if (!request_.pcap_files.empty()) stats_eve_.set_pcap_filename(request_.pcap_files[slowest_file() - 1]);
+    alert::write_stats(stats_eve_, *stats_queue_, totals.last_packet, snapshot);
+  }
+
+  // The watchdog is fed only while every worker's heartbeat moves (a finished worker is not stuck).
+  void publish_status() {
+    bool all_moved = true;
+    std::uint64_t packets = 0, alerts = 0, drops = 0;
+    for (std::size_t i = 0; i < workers_.size(); ++i) {
+      const WorkerPulse& pulse = workers_[i]->pulse();
+      const std::uint64_t heartbeat = pulse.heartbeat.load(std::memory_order_relaxed);
+      if (heartbeat == last_heartbeats_[i] && !pulse.finished.load(std::memory_order_relaxed)) all_moved = false;
+      packets += pulse.packets.load(std::memory_order_relaxed);
+      alerts += pulse.alerts.load(std::memory_order_relaxed);
+      drops += pulse.drops.load(std::memory_order_relaxed);
     }
+    if (all_moved) {
+      requests_.heartbeat.fetch_add(1, std::memory_order_relaxed);
+      for (std::size_t i = 0; i < workers_.size(); ++i)
+        last_heartbeats_[i] = workers_[i]->pulse().heartbeat.load(std::memory_order_relaxed);
+    }
+    requests_.packets.store(packets, std::memory_order_relaxed);
+    requests_.alerts.store(alerts, std::memory_order_relaxed);
+    requests_.drops.store(drops, std::memory_order_relaxed);
   }
 
   // The operator's view in the log (journal) at each stats interval.
-  void log_stats_line(const std::vector<std::unique_ptr<capture::PacketSource>>& live_sources) {
-    const CaptureTotals capture = capture_totals(live_sources);
-    const auto& w = worker_.stats();
-    const auto& app = worker_.app_layer_stats();
+  void log_stats_line(const Totals& totals) {
+    const RunSummary& f = totals.figures;
     std::string events;
-    for (std::size_t p = 1; p < static_cast<std::size_t>(events::Protocol::count_); ++p)
-      if (app.tx[p] != 0)
-        events += fmt::format("{}{} {}", events.empty() ? "" : ", ", events::name_of(static_cast<events::Protocol>(p)), app.tx[p]);
+    for (std::size_t p = 1; p < WorkerReport::protocols; ++p)
+      if (totals.events(p) != 0)
+        events += fmt::format("{}{} {}", events.empty() ? "" : ", ", events::name_of(static_cast<events::Protocol>(p)),
+                              totals.events(p));
     std::string alerts;
-    for (std::size_t i = 0; i < engine::AppLayerStats::tracked_rules && app.alert_rule[i] != 0; ++i)
-      alerts += fmt::format("{}{}: {}", alerts.empty() ? "" : ", ", app.alert_rule[i], app.alert_count[i]);
+    for (const auto& [rule, count] : f.alerts_by_rule) alerts += fmt::format("{}{}: {}", alerts.empty() ? "" : ", ", rule, count);
     spdlog::info("stats: {} packets, {:.1f} MB, {} kernel drops, {} flows, events ({}), {} alerts ({}), "
                  "{} records lost before output",
-                 w.packets, static_cast<double>(w.bytes) / 1e6, capture.kernel_drops + capture.kernel_ifdrops,
-                 worker_.flow_stats().total, events.empty() ? "none" : events, app.alerts,
-                 alerts.empty() ? "none" : alerts, queue_.dropped());
+                 f.packets, static_cast<double>(f.bytes) / 1e6, f.kernel_drops + f.kernel_ifdrops, f.flows,
+                 events.empty() ? "none" : events, f.alerts, alerts.empty() ? "none" : alerts, f.queue_drops);
   }
 
+  // Offline: the file the slowest worker is reading (1-based), for progress and stats records.
+  std::size_t slowest_file() const {
+    std::size_t file = request_.pcap_files.size();
+    for (const auto& worker : workers_)
+      if (!worker->pulse().finished.load(std::memory_order_relaxed))
+        file = std::min(file, std::max<std::size_t>(1, worker->pulse().file_number.load(std::memory_order_relaxed)));
+    return std::max<std::size_t>(1, file);
+  }
 
-  void print_progress(const capture::PacketSource* file, std::size_t file_number, Clock::time_point now) {
-    const auto& w = worker_.stats();
+  void print_progress(Clock::time_point now) {
+    std::uint64_t packets = 0, bytes = 0;
+    for (const auto& worker : workers_) {
+      packets += worker->pulse().packets.load(std::memory_order_relaxed);
+      bytes += worker->pulse().bytes.load(std::memory_order_relaxed);
+    }
     const double seconds = std::chrono::duration<double>(now - started_).count();
-    const double gbps = seconds > 0 ? static_cast<double>(w.bytes) * 8 / seconds / 1e9 : 0;
-    if (file != nullptr && file->file_size() != 0) {
-      const double percent = 100.0 * static_cast<double>(file->file_position()) / static_cast<double>(file->file_size());
-      std::fprintf(stderr, "\r\033[Kfile %zu/%zu %3.0f%% | %.2f M packets | %.1f MB | %.2f Gbit/s", file_number,
-                   request_.pcap_files.size(), percent, static_cast<double>(w.packets) / 1e6,
-                   static_cast<double>(w.bytes) / 1e6, gbps);
+    const double gbps = seconds > 0 ? static_cast<double>(bytes) * 8 / seconds / 1e9 : 0;
+    if (!request_.pcap_files.empty()) {
+      // The slowest worker's position in the file it reads.
+      const std::size_t file = slowest_file();
+      double percent = 100;
+      for (const auto& worker : workers_) {
+        const WorkerPulse& pulse = worker->pulse();
+        if (pulse.finished.load(std::memory_order_relaxed) || pulse.file_number.load(std::memory_order_relaxed) != file)
+          continue;
+        const std::uint64_t size = pulse.file_size.load(std::memory_order_relaxed);
+        if (size != 0)
+          percent = std::min(percent, 100.0 * static_cast<double>(pulse.file_position.load(std::memory_order_relaxed)) /
+                                          static_cast<double>(size));
+      }
+      std::fprintf(stderr, "\r\033[Kfile %zu/%zu %3.0f%% | %.2f M packets | %.1f MB | %.2f Gbit/s", file,
+                   request_.pcap_files.size(), percent, static_cast<double>(packets) / 1e6,
+                   static_cast<double>(bytes) / 1e6, gbps);
     } else {
-      std::fprintf(stderr, "\r\033[K%.2f M packets | %.1f MB | %.2f Gbit/s", static_cast<double>(w.packets) / 1e6,
-                   static_cast<double>(w.bytes) / 1e6, gbps);
+      std::fprintf(stderr, "\r\033[K%.2f M packets | %.1f MB | %.2f Gbit/s", static_cast<double>(packets) / 1e6,
+                   static_cast<double>(bytes) / 1e6, gbps);
     }
     std::fflush(stderr);
   }
 
   const SensorConfig& config_;
   const RunRequest& request_;
+  const std::size_t worker_count_;
   RunRequests requests_;
-  alert::EveWriter eve_;
+  std::atomic<bool> abort_{false};  // a worker failed (or the run is torn down): every worker ends
+  alert::EveWriter stats_eve_;      // the supervisor's, for stats records
   alert::OutputThread outputs_;
-  alert::RecordQueue& queue_;
-  engine::Worker worker_;
   Control control_;
-  alert::StatsSnapshot snapshot_;
-  CaptureTotals capture_;
+  std::vector<WorkerSetup> setups_;  // until start()
+  std::vector<std::unique_ptr<WorkerThread>> workers_;
+  alert::RecordQueue* stats_queue_ = nullptr;
+  std::mutex finished_mutex_;
+  std::condition_variable finished_changed_;
+  std::size_t finished_ = 0;  // guarded by finished_mutex_
+  std::vector<std::uint64_t> last_heartbeats_;
+  bool collecting_ = false;
   Clock::time_point started_;
   Clock::time_point last_stats_;
   Clock::time_point last_progress_{};
-  std::uint64_t status_turns_ = 0;
   RunSummary summary_;
 };
-
-const std::vector<std::unique_ptr<capture::PacketSource>> no_live_sources;
-
-void run_offline(Session& session, const SensorConfig& config, const RunRequest& request) {
-  capture::OfflineOptions options;
-  options.bpf = config.live.bpf;
-  session.started();
-  for (std::size_t i = 0; i < request.pcap_files.size() && !session.stopping(); ++i) {
-    auto source = capture::open_offline(request.pcap_files[i], static_cast<std::uint16_t>(i), options);
-    session.eve().set_pcap_filename(request.pcap_files[i]);
-    spdlog::debug("reading {} (link type {})", request.pcap_files[i], source->linktype());
-    while (!session.stopping()) {
-      const capture::DispatchResult result = source->dispatch(-1, &engine::Worker::packet_callback, &session.worker());
-      if (result.status == capture::DispatchStatus::end_of_file) break;
-      if (result.status == capture::DispatchStatus::error) {
-        // A damaged file tail: keep what was read, say so, go on with the next file.
-        spdlog::warn("{}: read error, stopping this file: {}", request.pcap_files[i], source->last_error());
-        break;
-      }
-      session.tick(no_live_sources, source.get(), i + 1);
-    }
-  }
-}
-
-void run_live(Session& session, const SensorConfig& config, const RunRequest& request,
-              std::vector<std::unique_ptr<capture::PacketSource>>& sources) {
-  for (std::size_t i = 0; i < request.interfaces.size(); ++i) {
-    sources.push_back(capture::open_live(request.interfaces[i], static_cast<std::uint16_t>(i), config.live));
-    if (!sources.back()->warnings().empty())
-      spdlog::warn("{}: {}", request.interfaces[i], sources.back()->warnings());
-    spdlog::info("capturing on {} (link type {})", request.interfaces[i], sources.back()->linktype());
-  }
-  session.started();
-  std::vector<pollfd> fds(sources.size());
-  for (std::size_t i = 0; i < sources.size(); ++i) fds[i] = {sources[i]->selectable_fd(), POLLIN, 0};
-  while (!session.stopping()) {
-    if (sources.size() == 1) {
-      const auto result = sources[0]->dispatch(-1, &engine::Worker::packet_callback, &session.worker());
-      if (result.status == capture::DispatchStatus::error)
-        throw std::runtime_error(std::string(sources[0]->name()) + ": " + std::string(sources[0]->last_error()));
-    } else {
-      if (::poll(fds.data(), fds.size(), config.live.timeout_ms) > 0) {
-        for (std::size_t i = 0; i < sources.size(); ++i) {
-          if ((fds[i].revents & (POLLIN | POLLERR | POLLHUP)) == 0) continue;
-          const auto result = sources[i]->dispatch(-1, &engine::Worker::packet_callback, &session.worker());
-          if (result.status == capture::DispatchStatus::error)
-            throw std::runtime_error(std::string(sources[i]->name()) + ": " + std::string(sources[i]->last_error()));
-        }
-      }
-    }
-    session.tick(sources, nullptr, 0);
-  }
-}
 
 }  // namespace
 
 RunSummary run(const SensorConfig& config, const RunRequest& request) {
   Session session(config, request);
-  std::vector<std::unique_ptr<capture::PacketSource>> live_sources;
-  if (!request.pcap_files.empty()) {
-    run_offline(session, config, request);
-  } else {
-    run_live(session, config, request, live_sources);
-  }
-  for (const auto& source : live_sources) session.add_capture_stats(source->stats());
-  return session.finish({});
+  if (request.pcap_files.empty()) session.open_live();
+  session.start();
+  session.supervise();
+  return session.finish();
 }
 
 }  // namespace spanwatch::daemon

@@ -1,7 +1,8 @@
 #pragma once
 // Runs the sensor over capture sources until they end or a stop is asked for, writing EVE records
-// and a summary. One worker, run to completion per packet on the calling thread; the outputs and
-// the signal handling run on the output thread.
+// and a summary. `workers` packet threads, each running its shard of the flows to completion per
+// packet; the calling thread supervises them (heartbeats, stats summed over the workers, progress);
+// the outputs and the signal handling run on the output thread.
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -34,6 +35,7 @@ struct RunSummary {
   std::vector<std::pair<std::string, alert::OutputCounters>> outputs;
   double seconds = 0;
   std::string eve_path;
+  std::size_t workers = 1;  // packet worker threads that ran; the figures above are their sums
 };
 
 struct RunRequest {

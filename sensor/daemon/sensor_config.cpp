@@ -5,6 +5,10 @@ namespace spanwatch::daemon {
 void bind_options(config::OptionTable& t, SensorConfig& c) {
   t.describe_section("sensor", "Who this sensor is.");
   t.add_string("sensor.name", &c.sensor_name, "Name written as `host` in every EVE record (empty: omitted)");
+  t.add_integer("workers", &c.workers,
+                "Packet worker threads, each with its own flow table, parsers, rule state and memory (every size "
+                "below is per worker); flows are split by a symmetric hash of the IP address pair",
+                std::uint16_t{1}, std::uint16_t{64});
 
   t.describe_section("capture", "Live capture through libpcap (TPACKET_V3 ring on Linux).");
   t.add_string_list("capture.interfaces", &c.interfaces, "Interfaces to capture on when no -r/-i is given");
@@ -14,6 +18,11 @@ void bind_options(config::OptionTable& t, SensorConfig& c) {
   t.add_integer("capture.timeout_ms", &c.live.timeout_ms, "Longest wait for a ring block to fill, ms", 1, 10000);
   t.add_string("capture.bpf", &c.live.bpf,
                "BPF filter for live and offline capture (VLAN traffic needs '... or (vlan and ...)')");
+  t.add_enum("capture.fanout", &c.fanout,
+             "With several workers, how the kernel spreads packets over their handles (PACKET_FANOUT): ip_pair "
+             "(a BPF hash of the address pair, as offline; by_pair rule state stays exact) or hash (the kernel's "
+             "symmetric 5-tuple hash, with IP defragmentation)",
+             {{"ip_pair", capture::FanoutMode::ip_pair}, {"hash", capture::FanoutMode::hash}});
 
   auto& d = c.engine.decode;
   t.describe_section("decode", "Link, IP and transport decoding.");
@@ -117,6 +126,71 @@ void bind_options(config::OptionTable& t, SensorConfig& c) {
                 "Messages kept while the destination is unreachable; beyond it new ones are dropped and counted",
                 std::size_t{1}, std::size_t{1} << 24);
   t.add_size("outputs.syslog.backlog_bytes", &l.backlog_bytes, "Bytes kept in that backlog", 4096);
+
+  auto& k = c.kafka;
+  t.describe_section("outputs.kafka",
+                     "Records to Kafka (librdkafka): key = the flow's Community ID, value = the EVE line, "
+                     "headers event_type and host (sensor.name).");
+  t.add_bool("outputs.kafka.enabled", &k.enabled, "Produce records to Kafka");
+  t.add_string("outputs.kafka.brokers", &k.brokers, "Bootstrap brokers: host:port[,host:port...]");
+  t.add_string("outputs.kafka.topic", &k.topic,
+               "Topic; {event_type} is replaced by the record's event type (spanwatch-{event_type}: a topic per type)");
+  t.add_string("outputs.kafka.client_id", &k.client_id, "client.id the brokers see");
+  t.add_enum("outputs.kafka.compression", &k.compression, "Compression of batches",
+             {{"none", alert::KafkaCompression::none}, {"gzip", alert::KafkaCompression::gzip},
+              {"snappy", alert::KafkaCompression::snappy}, {"lz4", alert::KafkaCompression::lz4},
+              {"zstd", alert::KafkaCompression::zstd}});
+  t.add_enum("outputs.kafka.acks", &k.acks,
+             "Acknowledgement a record needs: all (every in-sync replica), leader, none",
+             {{"all", alert::KafkaAcks::all}, {"leader", alert::KafkaAcks::leader}, {"none", alert::KafkaAcks::none}});
+  t.add_bool("outputs.kafka.idempotence", &k.idempotence,
+             "Idempotent producer: retries neither duplicate nor reorder records (needs acks: all)");
+  t.add_integer("outputs.kafka.linger_ms", &k.linger_ms, "Longest wait to fill a batch, ms", 0u, 900000u);
+  t.add_integer("outputs.kafka.batch_messages", &k.batch_messages, "Records per batch at most", 1u, 1000000u);
+  t.add_size("outputs.kafka.batch_size", &k.batch_bytes, "Bytes per batch at most", 1, 2147483647);
+  t.add_integer("outputs.kafka.queue_messages", &k.queue_messages,
+                "Records not yet acknowledged at most (queue.buffering.max.messages); beyond it new records are "
+                "dropped and counted (overflow). Size it for an alert storm times the longest broker outage",
+                1u, 2147483647u);
+  t.add_size("outputs.kafka.queue_size", &k.queue_bytes, "Bytes of those records at most", 1024,
+             std::uint64_t{1} << 40);
+  t.add_integer("outputs.kafka.message_timeout_ms", &k.message_timeout_ms,
+                "A record not acknowledged this long is given up on and counted as lost, ms (0: never)", 0u,
+                2147483647u);
+  t.add_integer("outputs.kafka.stop_timeout_ms", &k.stop_timeout_ms,
+                "At stop, how long queued records may take to be delivered before they are counted as lost, ms "
+                "(keep it below the output thread's stop budget, 5000)",
+                1u, 60000u);
+  t.add_string_list("outputs.kafka.event_types", &k.event_types, "EVE event types sent (\"*\": every record)");
+  t.add_string_list("outputs.kafka.properties", &k.properties,
+                    "Any other librdkafka property as \"name=value\" (TLS, SASL, retries...), applied last");
+
+  auto& r = c.redis;
+  t.describe_section("outputs.redis", "EVE records to Redis in Suricata's modes (list, channel, stream).");
+  t.add_bool("outputs.redis.enabled", &r.enabled, "Send records to Redis");
+  t.add_string("outputs.redis.address", &r.address, "host:port or [v6]:port of the server (port 6379 by default)");
+  t.add_enum("outputs.redis.mode", &r.mode,
+             "list or lpush: LPUSH; rpush: RPUSH; channel or publish: PUBLISH; stream or xadd: XADD MAXLEN ~ N",
+             {{"list", alert::RedisMode::lpush}, {"lpush", alert::RedisMode::lpush},
+              {"rpush", alert::RedisMode::rpush}, {"channel", alert::RedisMode::publish},
+              {"publish", alert::RedisMode::publish}, {"stream", alert::RedisMode::xadd},
+              {"xadd", alert::RedisMode::xadd}});
+  t.add_string("outputs.redis.key", &r.key,
+               "List, channel or stream name; {event_type} is replaced by the record's type (spanwatch-{event_type})");
+  t.add_string_list("outputs.redis.event_types", &r.event_types, "EVE event types sent (\"*\": every record)");
+  t.add_integer("outputs.redis.stream_maxlen", &r.stream_maxlen,
+                "stream: entries kept (MAXLEN ~ N; 0: no trimming)", std::size_t{0}, std::size_t{1} << 32);
+  t.add_bool("outputs.redis.stream_trim_exact", &r.stream_trim_exact, "stream: MAXLEN N instead of MAXLEN ~ N");
+  t.add_string("outputs.redis.stream_field", &r.stream_field, "stream: the field holding the EVE line");
+  t.add_string("outputs.redis.username", &r.username, "AUTH user (Redis 6 ACL; empty: AUTH with the password only)");
+  t.add_string("outputs.redis.password", &r.password, "AUTH password (empty: no AUTH)");
+  t.add_integer("outputs.redis.database", &r.database, "Database index (SELECT)", 0u, 1u << 16);
+  t.add_integer("outputs.redis.batch_records", &r.batch_records,
+                "Commands per write (pipelined: replies are not waited for)", std::size_t{1}, std::size_t{1} << 16);
+  t.add_integer("outputs.redis.backlog_records", &r.backlog_records,
+                "Records kept until the server acknowledges them; beyond it new ones are dropped and counted",
+                std::size_t{1}, std::size_t{1} << 24);
+  t.add_size("outputs.redis.backlog_bytes", &r.backlog_bytes, "Bytes kept in that backlog", 4096);
 
   t.add_size("outputs.queue_size", &c.output_queue_bytes,
              "Records in flight from the packet worker to the output thread; live capture drops (and counts) "
