@@ -1,5 +1,7 @@
 #include "proto/tls/certificate.hpp"
 
+#include "proto/tls/digest.hpp"
+
 #include <arpa/inet.h>
 #include <openssl/asn1.h>
 #include <openssl/bio.h>
@@ -126,10 +128,8 @@ void CertificateInfo::clear() {
 
 bool read_certificate(core::Bytes der, CertificateInfo& out) {
   out.clear();
-  std::array<unsigned char, EVP_MAX_MD_SIZE> sha1{};
-  unsigned int sha1_length = 0;
-  if (EVP_Digest(der.data(), der.size(), sha1.data(), &sha1_length, EVP_sha1(), nullptr) == 1)
-    write_hex(core::Bytes(sha1.data(), sha1_length), false, out.fingerprint);
+  unsigned char sha1[sha1_size];
+  if (tls::sha1(der.data(), der.size(), sha1)) write_hex(core::Bytes(sha1, sha1_size), false, out.fingerprint);
 
   const unsigned char* p = der.data();
   std::unique_ptr<X509, X509Free> x509(d2i_X509(nullptr, &p, static_cast<long>(der.size())));

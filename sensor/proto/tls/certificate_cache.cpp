@@ -1,6 +1,7 @@
 #include "proto/tls/certificate_cache.hpp"
 
-#include <openssl/sha.h>
+#include "proto/tls/digest.hpp"
+
 
 #include <algorithm>
 #include <cstring>
@@ -29,8 +30,8 @@ void CertificateCache::copy(const CertificateInfo& from, CertificateInfo& to) {
 }
 
 bool CertificateCache::read(core::Bytes der, CertificateInfo& out) {
-  std::array<unsigned char, 20> sha1{};
-  SHA1(der.data(), der.size(), sha1.data());
+  std::array<unsigned char, sha1_size> sha1{};
+  tls::sha1(der.data(), der.size(), sha1.data());
   std::uint32_t slot_hash = 0;
   std::memcpy(&slot_hash, sha1.data(), sizeof slot_hash);
   Entry& entry = entries_[slot_hash % entries_.size()];

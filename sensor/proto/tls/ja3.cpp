@@ -1,10 +1,10 @@
 #include "proto/tls/ja3.hpp"
 
-#include <openssl/evp.h>
 
 #include <charconv>
 
 #include "proto/tls/versions.hpp"
+#include "proto/tls/digest.hpp"
 
 namespace spanwatch::proto::tls {
 
@@ -37,10 +37,10 @@ void Fingerprint::append_list(std::span<const T> values) {
 }
 
 void Fingerprint::finish() {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-  unsigned int digest_length = 0;
+  unsigned char digest[md5_size];
+  const unsigned digest_length = md5_size;
   hash_length_ = 0;
-  if (EVP_Digest(text_.data(), length_, digest.data(), &digest_length, EVP_md5(), nullptr) != 1) return;
+  if (!md5(text_.data(), length_, digest)) return;
   static constexpr char hex[] = "0123456789abcdef";
   for (unsigned i = 0; i < digest_length && hash_length_ + 2 <= hash_.size(); ++i) {
     hash_[hash_length_++] = hex[digest[i] >> 4];
