@@ -4,6 +4,8 @@
 #include <array>
 #include <cstring>
 
+#include "proto/verb.hpp"
+
 namespace spanwatch::proto::ftp {
 namespace {
 
@@ -17,16 +19,6 @@ constexpr std::array<std::string_view, static_cast<std::size_t>(FtpAnomaly::coun
     "ftp.not_ftp", "ftp.request_gap", "ftp.reply_to_lost_command"};
 
 // Upper-cases a verb into fixed storage (verbs are ASCII letters by construction).
-core::FixedString<16> upper_verb(std::string_view verb) {
-  std::array<char, 16> text{};
-  const std::size_t n = std::min(verb.size(), text.size());
-  for (std::size_t i = 0; i < n; ++i) {
-    const char c = verb[i];
-    text[i] = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
-  }
-  return core::FixedString<16>(std::string_view(text.data(), n));
-}
-
 bool looks_like_text(std::string_view line) {
   return std::all_of(line.begin(), line.end(), [](char c) {
     const auto u = static_cast<unsigned char>(c);

@@ -6,6 +6,7 @@
 
 #include "proto/pop3/base64.hpp"
 #include "proto/pop3/sasl.hpp"
+#include "proto/verb.hpp"
 
 namespace spanwatch::proto::pop3 {
 namespace {
@@ -19,16 +20,6 @@ constexpr std::array<std::string_view, static_cast<std::size_t>(Pop3Anomaly::cou
     "pop3.response_malformed",    "pop3.too_many_pending_commands", "pop3.sasl_base64_invalid",
     "pop3.sasl_response_malformed", "pop3.data_truncated",        "pop3.not_pop3",
     "pop3.multi_line_gap",          "pop3.resync_at_response"};
-
-core::FixedString<16> upper_verb(std::string_view verb) {
-  std::array<char, 16> text{};
-  const std::size_t n = std::min(verb.size(), text.size());
-  for (std::size_t i = 0; i < n; ++i) {
-    const char c = verb[i];
-    text[i] = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
-  }
-  return core::FixedString<16>(std::string_view(text.data(), n));
-}
 
 bool plausible_verb(std::string_view verb) {
   if (verb.empty() || verb.size() > 16) return false;
