@@ -1,6 +1,7 @@
 #include "alert/eve_writer.hpp"
 
 #include <charconv>
+#include <cstring>
 #include <utility>
 
 #include <rapidjson/encodings.h>
@@ -24,6 +25,17 @@ struct DiscardStream {
   using Ch = char;
   void Put(Ch) {}
 };
+
+// Printable ASCII without a quote or backslash: JSON as it stands (what RapidJSON would write
+// unchanged). Most strings are; one branch-free pass over the bytes (vectorised) tells.
+bool is_plain(std::string_view text) {
+  bool special = false;
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    special |= byte < 0x20 || byte >= 0x7f || byte == '"' || byte == '\\';
+  }
+  return !special;
+}
 
 bool is_valid_utf8(std::string_view text) {
   BoundedStream in{text.data(), text.data() + text.size()};
@@ -53,6 +65,8 @@ std::string_view eve_proto_name(std::uint8_t ip_protocol, char (&buffer)[4]) {
 EveWriter::EveWriter(EveContext context, std::size_t initial_capacity)
     : context_(std::move(context)), buffer_(nullptr, initial_capacity), writer_(buffer_) {
   repair_scratch_.reserve(256);
+  cached_flow_community_id_.reserve(64);
+  cached_flow_text_.reserve(256);
 }
 
 JsonWriter& EveWriter::begin(std::string_view event_type, core::Timestamp ts, const FlowHeader* flow) {
@@ -62,10 +76,7 @@ JsonWriter& EveWriter::begin(std::string_view event_type, core::Timestamp ts, co
   line_ = {};
   writer_.StartObject();
 
-  char time_text[core::eve_timestamp_size];
-  const std::string_view timestamp = core::format_eve_timestamp(ts, time_text);
-  key("timestamp");
-  writer_.String(timestamp.data(), json_size(timestamp));
+  write_timestamp(ts);
   if (flow != nullptr) {
     key("flow_id");
     writer_.Uint64(flow->flow_id);
@@ -78,7 +89,55 @@ JsonWriter& EveWriter::begin(std::string_view event_type, core::Timestamp ts, co
   return writer_;
 }
 
+// "YYYY-MM-DDTHH:MM:SS.uuuuuu+0000": within one second only the six digits of microseconds change.
+void EveWriter::write_timestamp(core::Timestamp ts) {
+  constexpr std::size_t tail = 11;  // "uuuuuu+0000"
+  const std::uint32_t micros = ts.nanoseconds / 1000;
+  key("timestamp");
+  if (micros >= 1'000'000 || cached_time_size_ < tail || ts.seconds != cached_second_) {
+    // A new second (or a timestamp whose microseconds do not fit six digits): formatted in full.
+    const std::string_view text = core::format_eve_timestamp(ts, cached_time_);
+    plain_string(text);
+    const bool cacheable = micros < 1'000'000 && text.size() >= tail && text.substr(text.size() - 5) == "+0000";
+    cached_time_size_ = cacheable ? text.size() : 0;
+    cached_second_ = ts.seconds;
+    return;
+  }
+  char* digits = cached_time_ + cached_time_size_ - tail;
+  std::uint32_t rest = micros;
+  for (int i = 5; i >= 0; --i) {
+    digits[i] = static_cast<char>('0' + rest % 10);
+    rest /= 10;
+  }
+  plain_string({cached_time_, cached_time_size_});
+}
+
+namespace {
+
+bool same_flow_fields(const FlowHeader& a, const FlowHeader& b) {
+  return a.src_ip == b.src_ip && a.dest_ip == b.dest_ip && a.src_port == b.src_port && a.dest_port == b.dest_port &&
+         a.has_ports == b.has_ports && a.ip_protocol == b.ip_protocol && a.vlan_count == b.vlan_count &&
+         a.vlan[0] == b.vlan[0] && a.vlan[1] == b.vlan[1] && a.community_id == b.community_id;
+}
+
+}  // namespace
+
+// The header text is key/value pairs only (an even number of writer values, the vlan array closed
+// inside it), so copying it in leaves the writer's comma/colon state as formatting would have.
 void EveWriter::write_flow(const FlowHeader& flow) {
+  if (!cached_flow_text_.empty() && same_flow_fields(flow, cached_flow_)) {
+    std::memcpy(buffer_.Push(cached_flow_text_.size()), cached_flow_text_.data(), cached_flow_text_.size());
+    return;
+  }
+  const std::size_t start = buffer_.GetSize();
+  format_flow(flow);
+  cached_flow_text_.assign(buffer_.GetString() + start, buffer_.GetSize() - start);
+  cached_flow_community_id_.assign(flow.community_id);
+  cached_flow_ = flow;
+  cached_flow_.community_id = cached_flow_community_id_;
+}
+
+void EveWriter::format_flow(const FlowHeader& flow) {
   const unsigned vlan_count = flow.vlan_count < 2 ? flow.vlan_count : 2;
   if (vlan_count > 0) {
     key("vlan");
@@ -89,14 +148,14 @@ void EveWriter::write_flow(const FlowHeader& flow) {
   char address_text[core::IpAddress::text_size];
   const std::string_view src = flow.src_ip.to_chars(address_text);
   key("src_ip");
-  writer_.String(src.data(), json_size(src));
+  plain_string(src);
   if (flow.has_ports) {
     key("src_port");
     writer_.Uint(flow.src_port);
   }
   const std::string_view dest = flow.dest_ip.to_chars(address_text);
   key("dest_ip");
-  writer_.String(dest.data(), json_size(dest));
+  plain_string(dest);
   if (flow.has_ports) {
     key("dest_port");
     writer_.Uint(flow.dest_port);
@@ -104,7 +163,7 @@ void EveWriter::write_flow(const FlowHeader& flow) {
   char proto_text[4];
   const std::string_view proto = eve_proto_name(flow.ip_protocol, proto_text);
   key("proto");
-  writer_.String(proto.data(), json_size(proto));
+  plain_string(proto);
   if (!flow.community_id.empty()) field("community_id", flow.community_id);
 }
 
@@ -120,9 +179,23 @@ std::string_view EveWriter::end() {
   return line_;
 }
 
-void EveWriter::key(std::string_view name) { writer_.Key(name.data(), json_size(name)); }
+// RapidJSON's writer escapes byte by byte (about 20 instructions each); text that needs no escaping
+// is copied whole instead. RawValue writes the separator the writer's state calls for and counts
+// one string value, exactly as String() would; the text and closing quote follow it.
+void EveWriter::plain_string(std::string_view text) {
+  writer_.RawValue("\"", 1, rapidjson::kStringType);
+  char* out = buffer_.Push(text.size() + 1);
+  std::memcpy(out, text.data(), text.size());
+  out[text.size()] = '"';
+}
+
+void EveWriter::key(std::string_view name) { plain_string(name); }
 
 void EveWriter::string(std::string_view text) {
+  if (is_plain(text)) {
+    plain_string(text);
+    return;
+  }
   if (is_valid_utf8(text)) {
     writer_.String(text.data(), json_size(text));
     return;

@@ -54,7 +54,23 @@ class EveWriter {
   std::uint64_t unbalanced_records() const { return unbalanced_records_; }
 
  private:
+  // A string known to need no escaping (see is_plain in the .cpp), copied in whole.
+  void plain_string(std::string_view text);
+  void write_timestamp(core::Timestamp ts);
   void write_flow(const FlowHeader& flow);
+  void format_flow(const FlowHeader& flow);
+
+  // Most records of a run fall in a second already seen, and most follow a record of the same flow
+  // (a login and its alerts, an FTP session's commands): the text of the last second and of the
+  // last flow header are kept and copied rather than formatted again (gmtime_r + snprintf, two
+  // inet_ntop, RapidJSON's escaping of each byte). A flow header is reused only when every field
+  // is equal, so the output is byte-for-byte what formatting would give.
+  std::int64_t cached_second_ = 0;
+  std::size_t cached_time_size_ = 0;  // 0: nothing cached
+  char cached_time_[core::eve_timestamp_size];
+  FlowHeader cached_flow_;
+  std::string cached_flow_community_id_;  // cached_flow_.community_id points here
+  std::string cached_flow_text_;          // `,"vlan":...,"community_id":"..."`; empty: nothing cached
 
   EveContext context_;
   rapidjson::StringBuffer buffer_;

@@ -2,6 +2,7 @@
 
 #include "alert/anomaly_record.hpp"
 #include "engine/flow_header.hpp"
+#include "engine/packet_shard.hpp"
 
 namespace spanwatch::engine {
 
@@ -16,36 +17,17 @@ Worker::Worker(const EngineOptions& options, alert::EveWriter& eve, alert::Recor
       flows_(options.flow, *this),
       states_(flows_.capacity()) {}
 
-namespace {
-
-std::uint64_t address_hash(const core::IpAddress& address) {
-  std::uint64_t h = 0xcbf29ce484222325ull;  // FNV-1a
-  for (std::size_t i = 0; i < address.size(); ++i) h = (h ^ address.data()[i]) * 0x100000001b3ull;
-  return h;
-}
-
-}  // namespace
-
-// Symmetric (a sum), then mixed so that the shard does not follow the low address bits.
-bool Worker::in_my_shard() const {
-  if (options_.shard_count <= 1) return true;
-  if (decoded_.ip_version == 0) return options_.shard_index == 0;
-  std::uint64_t h = address_hash(decoded_.src) + address_hash(decoded_.dst);
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdull;
-  h ^= h >> 33;
-  return h % options_.shard_count == options_.shard_index;
-}
-
 void Worker::on_packet(const core::PacketView& packet) {
   now_ = packet.ts;
   app_.set_time(packet.ts);
-  const decode::DecodeResult result = decoder_.decode(packet, decoded_);
-  if (!in_my_shard()) {
+  // The shard from the headers alone: another worker's packets are neither decoded nor defragmented.
+  if (options_.shard_count > 1 &&
+      shard_of(peek_ip_pair(packet, options_.decode.max_vlan_layers), options_.shard_count) != options_.shard_index) {
     ++stats_.other_shard;
     flows_.expire(packet.ts);  // capture time moves for every worker alike
     return;
   }
+  const decode::DecodeResult result = decoder_.decode(packet, decoded_);
   if (stats_.packets == 0) stats_.first_packet = packet.ts;
   ++stats_.packets;
   stats_.bytes += packet.caplen;

@@ -61,7 +61,6 @@ class Worker final : private flow::FlowEndHandler {
   // Ends the flow's reassembly (consumer finish() included, once) and returns its cold state.
   void release_state(flow::Flow& flow);
   void write_anomaly(const flow::Flow* flow, std::string_view type, std::string_view event);
-  bool in_my_shard() const;
 
   EngineOptions options_;
   alert::EveWriter& eve_;

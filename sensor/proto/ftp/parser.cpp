@@ -55,8 +55,10 @@ FtpParser::FtpParser(const FtpOptions& options)
     : options_(options),
       masker_(options.credentials),
       framers_{LineFramer(options.max_line), LineFramer(options.max_line)},
-      pending_(std::max<std::size_t>(options.max_pending_commands, 1)),
-      reply_text_(std::max<std::size_t>(options.max_reply_bytes, 1)) {
+      pending_capacity_(std::max<std::size_t>(options.max_pending_commands, 1)),
+      reply_text_size_(std::max<std::size_t>(options.max_reply_bytes, 1)),
+      reply_text_(std::make_unique_for_overwrite<char[]>(reply_text_size_)) {
+  pending_.reserve(pending_capacity_);
   reply_lines_.reserve(std::max<std::size_t>(options.max_reply_lines, 1));
   reply_codes_.reserve(std::max<std::size_t>(options.max_reply_lines, 1));
 }
@@ -141,15 +143,14 @@ Verdict FtpParser::on_request(const Line& line, FeedContext& context) {
   if (!command) return malformed(FtpAnomaly::request_malformed, context);
   malformed_in_row_ = 0;
 
-  if (pending_size_ == pending_.size()) {
+  if (pending_size_ == pending_capacity_) {
     // The oldest command never got its reply: report it unanswered and make room.
     report(FtpAnomaly::too_many_pending_commands, context);
     emit_reply(&pending_[pending_head_], 0, context);
-    pending_head_ = (pending_head_ + 1) % pending_.size();
-    --pending_size_;
+    pop_pending();
     if (pending_before_gap_ > 0) --pending_before_gap_;
   }
-  PendingCommand& slot = pending_[(pending_head_ + pending_size_) % pending_.size()];
+  PendingCommand& slot = pending_slot((pending_head_ + pending_size_) % pending_capacity_);
   ++pending_size_;
   slot = PendingCommand{};
   slot.verb = upper_verb(command->verb);
@@ -282,12 +283,12 @@ Verdict FtpParser::on_reply_line(const Line& line, FeedContext& context, bool& s
 }
 
 void FtpParser::keep_reply_line(std::string_view text) {
-  if (reply_lines_.size() == reply_lines_.capacity() || reply_text_used_ + text.size() > reply_text_.size()) {
+  if (reply_lines_.size() == reply_lines_.capacity() || reply_text_used_ + text.size() > reply_text_size_) {
     reply_truncated_ = true;
     return;
   }
-  std::memcpy(reply_text_.data() + reply_text_used_, text.data(), text.size());
-  reply_lines_.emplace_back(reply_text_.data() + reply_text_used_, text.size());
+  std::memcpy(reply_text_.get() + reply_text_used_, text.data(), text.size());
+  reply_lines_.emplace_back(reply_text_.get() + reply_text_used_, text.size());
   reply_text_used_ += text.size();
 }
 
@@ -343,8 +344,7 @@ void FtpParser::on_reply(std::uint16_t code, FeedContext& context, bool& switch_
   PendingCommand& command = pending_[pending_head_];
   emit_reply(&command, code, context);
   const CommandKind kind = command.kind;
-  pending_head_ = (pending_head_ + 1) % pending_.size();
-  --pending_size_;
+  pop_pending();
   if (!certain && pending_size_ == 0) pairing_ = Pairing::certain;  // caught up with the client
   if (kind == CommandKind::user || kind == CommandKind::pass || kind == CommandKind::acct) {
     on_login_reply(kind, code, certain, context);
@@ -429,9 +429,21 @@ void FtpParser::flush_pending(FeedContext& context) {
   // Commands that never got a final reply: one record each, without a reply.
   while (pending_size_ > 0) {
     emit_reply(&pending_[pending_head_], 0, context);
-    pending_head_ = (pending_head_ + 1) % pending_.size();
-    --pending_size_;
+    pop_pending();
   }
+}
+
+// Slots are constructed on first use (the capacity is reserved up front, so this never
+// reallocates): a session that does not pipeline touches one slot of its ring, not all of them.
+FtpParser::PendingCommand& FtpParser::pending_slot(std::size_t index) {
+  while (pending_.size() <= index) pending_.emplace_back();
+  return pending_[index];
+}
+
+void FtpParser::pop_pending() {
+  pending_head_ = (pending_head_ + 1) % pending_capacity_;
+  --pending_size_;
+  if (pending_size_ == 0) pending_head_ = 0;  // an empty ring refills from slot 0
 }
 
 Verdict FtpParser::gap(core::Direction direction, std::uint64_t /*length*/, FeedContext& context) {

@@ -4,6 +4,7 @@
 // announcements, and the AUTH TLS hand-off. Emits events/ftp.hpp facts; sans-I/O.
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string_view>
 #include <vector>
 
@@ -87,6 +88,8 @@ class FtpParser final : public Dissector {
   void emit_reply(const PendingCommand* command, std::uint16_t code, FeedContext& context);
   void emit_login(events::ftp::LoginOutcome outcome, std::uint16_t code, FeedContext& context);
   void flush_pending(FeedContext& context);
+  PendingCommand& pending_slot(std::size_t index);
+  void pop_pending();
   Verdict malformed(FtpAnomaly anomaly, FeedContext& context);
   void report(FtpAnomaly anomaly, FeedContext& context);
 
@@ -95,7 +98,8 @@ class FtpParser final : public Dissector {
   LineFramer framers_[2];
   core::EnumCounters<FtpAnomaly> anomalies_;
 
-  // Commands awaiting a final reply: a ring of max_pending_commands slots.
+  // Commands awaiting a final reply: a ring of max_pending_commands slots, constructed on first use.
+  std::size_t pending_capacity_;
   std::vector<PendingCommand> pending_;
   std::size_t pending_head_ = 0;
   std::size_t pending_size_ = 0;
@@ -103,7 +107,8 @@ class FtpParser final : public Dissector {
   // The transaction being answered: reply codes and lines since the last final reply.
   ReplyState reply_state_ = ReplyState::idle;
   std::uint16_t multi_line_code_ = 0;
-  std::vector<char> reply_text_;           // max_reply_bytes, never resized
+  std::size_t reply_text_size_;            // max_reply_bytes
+  std::unique_ptr<char[]> reply_text_;     // not zeroed: only [0, reply_text_used_) is read
   std::size_t reply_text_used_ = 0;
   std::vector<std::string_view> reply_lines_;  // views into reply_text_, capacity max_reply_lines
   std::vector<std::uint16_t> reply_codes_;

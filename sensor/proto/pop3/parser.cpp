@@ -52,9 +52,12 @@ Pop3Parser::Pop3Parser(const Pop3Options& options)
     : options_(options),
       masker_(options.credentials),
       framers_{LineFramer(options.max_line), LineFramer(options.max_line)},
-      decoded_(options.max_line / 4 * 3 + 3),
-      pending_(std::max<std::size_t>(options.max_pending_commands, 1)),
-      data_text_(std::max<std::size_t>(options.max_data_bytes, 1)) {
+      decoded_size_(options.max_line / 4 * 3 + 3),
+      decoded_(std::make_unique_for_overwrite<std::uint8_t[]>(decoded_size_)),
+      pending_capacity_(std::max<std::size_t>(options.max_pending_commands, 1)),
+      data_text_size_(std::max<std::size_t>(options.max_data_bytes, 1)),
+      data_text_(std::make_unique_for_overwrite<char[]>(data_text_size_)) {
+  pending_.reserve(pending_capacity_);
   data_lines_.reserve(std::max<std::size_t>(options.max_data_lines, 1));
 }
 
@@ -140,12 +143,12 @@ Verdict Pop3Parser::on_request(const Line& line, FeedContext& context) {
   if (!plausible_verb(split.verb)) return malformed(Pop3Anomaly::request_malformed, context);
   malformed_in_row_ = 0;
 
-  if (pending_size_ == pending_.size()) {
+  if (pending_size_ == pending_capacity_) {
     report(Pop3Anomaly::too_many_pending_commands, context);
     emit_response(&pending_[pending_head_], Status::none, {}, context);
     pop_pending();
   }
-  PendingCommand& slot = pending_[(pending_head_ + pending_size_) % pending_.size()];
+  PendingCommand& slot = pending_slot((pending_head_ + pending_size_) % pending_capacity_);
   ++pending_size_;
   slot = PendingCommand{};
   slot.verb = upper_verb(split.verb);
@@ -223,7 +226,7 @@ void Pop3Parser::on_sasl_response(std::string_view line, FeedContext& context) {
   if (line == "*") return;  // the client cancels; the server's -ERR ends the exchange
   ++sasl_step_;
   if (line.empty() || line == "=") return;
-  const auto decoded = decode_base64(line, decoded_);
+  const auto decoded = decode_base64(line, {decoded_.get(), decoded_size_});
   if (!decoded) {
     report(Pop3Anomaly::sasl_base64_invalid, context);
     return;
@@ -307,7 +310,7 @@ Verdict Pop3Parser::on_response_line(const Line& line, FeedContext& context, boo
 
 std::size_t Pop3Parser::first_multi_line_pending() const {
   for (std::size_t i = 0; i < pending_size_; ++i) {
-    const CommandKind kind = pending_[(pending_head_ + i) % pending_.size()].kind;
+    const CommandKind kind = pending_[(pending_head_ + i) % pending_capacity_].kind;
     if (kind == CommandKind::listing || kind == CommandKind::body) return i;
   }
   return pending_size_;
@@ -346,12 +349,12 @@ void Pop3Parser::drop_unanswered(FeedContext& context) {
 }
 
 void Pop3Parser::keep_data_line(std::string_view text) {
-  if (data_lines_.size() == data_lines_.capacity() || data_text_used_ + text.size() > data_text_.size()) {
+  if (data_lines_.size() == data_lines_.capacity() || data_text_used_ + text.size() > data_text_size_) {
     data_truncated_ = true;
     return;
   }
-  std::memcpy(data_text_.data() + data_text_used_, text.data(), text.size());
-  data_lines_.emplace_back(data_text_.data() + data_text_used_, text.size());
+  std::memcpy(data_text_.get() + data_text_used_, text.data(), text.size());
+  data_lines_.emplace_back(data_text_.get() + data_text_used_, text.size());
   data_text_used_ += text.size();
 }
 
@@ -433,8 +436,16 @@ void Pop3Parser::emit_login(LoginOutcome outcome, FeedContext& context) {
 }
 
 void Pop3Parser::pop_pending() {
-  pending_head_ = (pending_head_ + 1) % pending_.size();
+  pending_head_ = (pending_head_ + 1) % pending_capacity_;
   --pending_size_;
+  if (pending_size_ == 0) pending_head_ = 0;  // an empty ring refills from slot 0
+}
+
+// Slots are constructed on first use (the capacity is reserved up front, so this never
+// reallocates): a session that does not pipeline touches one slot of its ring, not all of them.
+Pop3Parser::PendingCommand& Pop3Parser::pending_slot(std::size_t index) {
+  while (pending_.size() <= index) pending_.emplace_back();
+  return pending_[index];
 }
 
 Verdict Pop3Parser::gap(core::Direction direction, std::uint64_t /*length*/, FeedContext& context) {

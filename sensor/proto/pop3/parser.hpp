@@ -5,6 +5,7 @@
 // CRAM-MD5) with their outcome, and the STLS hand-off to TLS. Emits events/pop3.hpp facts.
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string_view>
 #include <vector>
 
@@ -82,6 +83,7 @@ class Pop3Parser final : public Dissector {
   void emit_login(events::pop3::LoginOutcome outcome, FeedContext& context);
   void set_secret(std::string_view secret, bool in_clear);
   void pop_pending();
+  PendingCommand& pending_slot(std::size_t index);
   Verdict malformed(Pop3Anomaly anomaly, FeedContext& context);
   void report(Pop3Anomaly anomaly, FeedContext& context);
 
@@ -89,8 +91,11 @@ class Pop3Parser final : public Dissector {
   SecretMasker masker_;
   LineFramer framers_[2];
   core::EnumCounters<Pop3Anomaly> anomalies_;
-  std::vector<std::uint8_t> decoded_;  // SASL base64 scratch, sized from max_line
+  std::size_t decoded_size_;                 // SASL base64 scratch, sized from max_line
+  std::unique_ptr<std::uint8_t[]> decoded_;  // not zeroed
 
+  // Commands awaiting their response: a ring of max_pending_commands slots, constructed on first use.
+  std::size_t pending_capacity_;
   std::vector<PendingCommand> pending_;
   std::size_t pending_head_ = 0;
   std::size_t pending_size_ = 0;
@@ -99,7 +104,8 @@ class Pop3Parser final : public Dissector {
   ServerState server_ = ServerState::response;
   events::pop3::Status multi_line_status_ = events::pop3::Status::none;
   core::FixedString<512> header_;       // first line of a multi-line response
-  std::vector<char> data_text_;         // max_data_bytes, never resized
+  std::size_t data_text_size_;          // max_data_bytes
+  std::unique_ptr<char[]> data_text_;   // not zeroed: only [0, data_text_used_) is read
   std::size_t data_text_used_ = 0;
   std::vector<std::string_view> data_lines_;
   std::uint32_t data_line_count_ = 0;

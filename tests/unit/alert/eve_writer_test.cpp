@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <string>
+#include <vector>
 
 #include "alert/eve_writer.hpp"
 #include "eve_test_support.hpp"
@@ -206,4 +207,71 @@ TEST_CASE("the line stays valid until the next begin and the buffer is reused") 
   CHECK(parse_line(second)["text"] == "two");
   CHECK(second.data() == first.data());  // same storage: nothing reallocated for a same-size record
   CHECK(writer.records() == 2);
+}
+
+namespace {
+
+std::string record_of(EveWriter& writer, core::Timestamp ts, const FlowHeader* flow) {
+  writer.begin("test", ts, flow);
+  writer.field("text", "x");
+  return std::string(writer.end());
+}
+
+}  // namespace
+
+// The writer keeps the last second's text and the last flow header's text and copies them into
+// later records: every record must read exactly as a writer with nothing kept would format it.
+TEST_CASE("records that reuse the kept timestamp and flow header are byte-identical to fresh ones") {
+  const FlowHeader tcp = tcp_flow();
+  FlowHeader other_community = tcp;
+  other_community.community_id = "1:AAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+  FlowHeader no_community = tcp;
+  no_community.community_id = {};
+  FlowHeader tagged = tcp;
+  tagged.vlan[0] = 7;
+  tagged.vlan_count = 1;
+  FlowHeader other_port = tcp;
+  other_port.dest_port = 446;
+  FlowHeader other_id = tcp;
+  other_id.flow_id = 99;  // same fields, another id: the id is written apart from the kept text
+  FlowHeader v6 = tcp;
+  v6.src_ip = ip("2001:db8::1");
+  v6.dest_ip = ip("2001:db8::2");
+  FlowHeader icmp = tcp;
+  icmp.has_ports = false;
+  icmp.ip_protocol = 1;
+
+  struct Step {
+    core::Timestamp ts;
+    const FlowHeader* flow;
+  };
+  const std::vector<Step> steps = {
+      {{1476605590, 446897000}, &tcp},        {{1476605590, 446897999}, &tcp},  // same microsecond
+      {{1476605590, 7000}, &tcp},             {{1476605590, 999999000}, &other_community},
+      {{1476605590, 0}, &no_community},       {{1476605591, 0}, &no_community},
+      {{1476605591, 1000}, nullptr},          {{1476605591, 2000}, &tagged},
+      {{1476605591, 2000}, &other_port},      {{1476605591, 2000}, &other_id},
+      {{1476605591, 1999999999}, &v6},        // nanoseconds out of range: formatted in full
+      {{1476605591, 3000}, &v6},              {{1476605590, 3000}, &icmp},  // back one second
+      {{0, 0}, &icmp},                        {{-1, 500000000}, &tcp},      {{253402300799, 999999000}, &tcp},
+      {{253402300800, 1000}, &tcp},           {{253402300800, 2000}, &tcp},  // five-digit year
+  };
+  EveWriter kept(EveContext{"sensor-1", "", "a.pcap"});
+  for (const Step& step : steps) {
+    EveWriter fresh(EveContext{"sensor-1", "", "a.pcap"});
+    INFO("seconds " << step.ts.seconds << " nanoseconds " << step.ts.nanoseconds);
+    CHECK(record_of(kept, step.ts, step.flow) == record_of(fresh, step.ts, step.flow));
+  }
+}
+
+TEST_CASE("a kept flow header is not used for a flow header that differs only in its community id text") {
+  EveWriter writer;
+  FlowHeader flow = tcp_flow();
+  char community[] = "1:LQU9qZlK+B5F3KDmev6m5PMibrg=";
+  flow.community_id = community;
+  const std::string first = record_of(writer, {1, 0}, &flow);
+  community[2] = 'X';  // the same view, other bytes: the writer must compare text, not pointers
+  const std::string second = record_of(writer, {1, 0}, &flow);
+  CHECK(first != second);
+  CHECK(second.find("\"community_id\":\"1:XQU9") != std::string::npos);
 }

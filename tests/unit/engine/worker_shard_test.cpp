@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "alert/record.hpp"
+#include "decode/decoder.hpp"
+#include "engine/packet_shard.hpp"
 #include "engine/worker.hpp"
 #include "support/packet_builder.hpp"
 
@@ -130,4 +132,147 @@ TEST_CASE("Frames without IP belong to the first shard") {
   CHECK(first.worker->stats().packets == 1);
   CHECK(second.worker->stats().packets == 0);
   CHECK(second.worker->stats().other_shard == 1);
+}
+
+namespace {
+
+core::PacketView view_of(const Frame& f, int linktype) {
+  core::PacketView view;
+  view.ts = core::Timestamp::from_micros(1, 0);
+  view.caplen = view.wirelen = static_cast<std::uint32_t>(f.size());
+  view.linktype = linktype;
+  view.data = {f.data(), f.size()};
+  return view;
+}
+
+// Frames of every link type and header shape the decoder knows, as (link type, bytes).
+std::vector<std::pair<int, Frame>> header_shapes() {
+  const Address c4 = Address::v4(10, 0, 1, 7), s4 = Address::v4(192, 0, 2, 9);
+  const Address c6 = Address::v6_simple(0x2001, 7), s6 = Address::v6_simple(0x2001, 0x109);
+  const Frame tcp4 = tcp_bytes(c4, s4, {40000, 443, 1, 0, tcp_flags::syn, 65535, {}, {}});
+  const Frame tcp6 = tcp_bytes(c6, s6, {40000, 443, 1, 0, tcp_flags::syn, 65535, {}, {}});
+  const Frame ip4 = ipv4_bytes(c4, s4, 6, tcp4);
+  const Frame ip6 = ipv6_bytes(c6, s6, 6, tcp6);
+  Ipv4Options with_options;
+  with_options.options = {1, 1, 7, 3, 4, 0};
+  const Frame ip4_options = ipv4_bytes(c4, s4, 6, tcp4, with_options);
+  const Frame ip6_extensions = ipv6_bytes(c6, s6, 6, tcp6, {{0, Frame(4, 0)}, {60, Frame(4, 0)}});
+
+  std::vector<std::pair<int, Frame>> shapes;
+  for (const Frame& f : {ethernet(ip4, 0x0800), ethernet(ip6, 0x86dd), ethernet(ip4_options, 0x0800),
+                         ethernet(ip6_extensions, 0x86dd), ethernet(ip4, 0x0800, {{5}}),
+                         ethernet(ip6, 0x86dd, {{5, 6}, 0x88a8}), ethernet(ip4, 0x0800, {{5, 6, 7}, 0x9100}),
+                         ethernet(ip4, 0x0800, {{5, 6, 7, 8}}), ethernet(Frame(28, 0), 0x0806),
+                         ethernet(Frame(40, 0), 0x0100), ethernet(ip4, 0x86dd), ethernet(ip6, 0x0800)})
+    shapes.emplace_back(decode::linktype::en10mb, f);
+  const Frame payload(1200, 0x5a);
+  for (const Frame& f : ipv4_fragments(c4, s4, 17, payload, 500, 77, {{9}}))
+    shapes.emplace_back(decode::linktype::en10mb, f);
+  for (const Frame& f : ipv6_fragments(c6, s6, 17, payload, 500, 78)) shapes.emplace_back(decode::linktype::en10mb, f);
+  for (int type : {decode::linktype::raw, decode::linktype::linktype_raw, decode::linktype::ipv4,
+                   decode::linktype::ipv6}) {
+    shapes.emplace_back(type, ip4);
+    shapes.emplace_back(type, ip6);
+  }
+  auto prefixed = [](Frame header, const Frame& l3) {
+    append(header, l3);
+    return header;
+  };
+  shapes.emplace_back(decode::linktype::null, prefixed({2, 0, 0, 0}, ip4));     // little-endian AF_INET
+  shapes.emplace_back(decode::linktype::loop, prefixed({0, 0, 0, 2}, ip4));     // network order
+  shapes.emplace_back(decode::linktype::null, prefixed({30, 0, 0, 0}, ip6));    // AF_INET6 (Darwin)
+  shapes.emplace_back(decode::linktype::null, prefixed({0, 0, 0, 10}, ip6));    // AF_INET6 (Linux)
+  shapes.emplace_back(decode::linktype::null, prefixed({0, 0, 0, 99}, ip4));    // unknown family
+  Frame sll(14, 0);
+  put16(sll, 0x0800);
+  shapes.emplace_back(decode::linktype::linux_sll, prefixed(sll, ip4));
+  Frame sll_vlan(14, 0);
+  put16(sll_vlan, 0x8100);
+  put16(sll_vlan, 12);
+  put16(sll_vlan, 0x86dd);
+  shapes.emplace_back(decode::linktype::linux_sll, prefixed(sll_vlan, ip6));
+  Frame sll2;
+  put16(sll2, 0x86dd);
+  sll2.resize(20, 0);
+  shapes.emplace_back(decode::linktype::linux_sll2, prefixed(sll2, ip6));
+  shapes.emplace_back(147, ip4);  // a link type the decoder does not know
+  return shapes;
+}
+
+void require_same_pair(const decode::DecodedPacket& decoded, const engine::IpPair& peeked) {
+  REQUIRE(peeked.ip_version == decoded.ip_version);
+  if (decoded.ip_version == 0) return;
+  REQUIRE(peeked.src == decoded.src);
+  REQUIRE(peeked.dst == decoded.dst);
+}
+
+}  // namespace
+
+// The shard is chosen before decoding: what decides it must be exactly what the decoder would
+// have read, or packets (fragments, malformed and non-IP frames included) would move between
+// workers. Every shape is tried whole, cut at every length, and with each header byte altered.
+TEST_CASE("The shard pre-check reads the same IP pair as the full decoder, for whole, cut and damaged frames") {
+  decode::DecodeOptions options;
+  decode::Decoder decoder(options);
+  decode::DecodedPacket decoded;
+  std::size_t with_ip = 0, without_ip = 0;
+  auto check = [&](int linktype, const Frame& f) {
+    const core::PacketView view = view_of(f, linktype);
+    decoder.decode(view, decoded);
+    require_same_pair(decoded, engine::peek_ip_pair(view, options.max_vlan_layers));
+    (decoded.ip_version != 0 ? with_ip : without_ip)++;
+  };
+  std::uint32_t random = 12345;
+  for (const auto& [linktype, frame] : header_shapes()) {
+    check(linktype, frame);
+    for (std::size_t cut = 0; cut < frame.size(); ++cut) check(linktype, Frame(frame.begin(), frame.begin() + cut));
+    for (std::size_t at = 0; at < std::min<std::size_t>(frame.size(), 80); ++at) {
+      for (int round = 0; round < 4; ++round) {
+        random = random * 1103515245u + 12345u;
+        Frame damaged = frame;
+        damaged[at] = static_cast<std::uint8_t>(random >> 16);
+        check(linktype, damaged);
+      }
+    }
+  }
+  // Both outcomes are well represented (the damage does not only ever break the header).
+  CHECK(with_ip > 1000);
+  CHECK(without_ip > 1000);
+}
+
+TEST_CASE("The shard of an address pair does not depend on direction, and frames without IP go to shard 0") {
+  engine::IpPair forward{4, core::IpAddress::v4(0x0a000001u), core::IpAddress::v4(0xc0000209u)};
+  engine::IpPair backward{4, forward.dst, forward.src};
+  std::size_t on_shard[3] = {0, 0, 0};
+  for (std::uint32_t host = 1; host <= 300; ++host) {
+    forward.src = core::IpAddress::v4(0x0a000000u + host);
+    backward.dst = forward.src;
+    CHECK(engine::shard_of(forward, 3) == engine::shard_of(backward, 3));
+    ++on_shard[engine::shard_of(forward, 3)];
+  }
+  for (std::size_t count : on_shard) CHECK(count > 50);
+  CHECK(engine::shard_of(engine::IpPair{}, 3) == 0);
+  CHECK(engine::shard_of(forward, 1) == 0);
+}
+
+TEST_CASE("A worker neither decodes nor defragments another shard's packets") {
+  // A host pair of the second shard, so that the first worker sees only packets it must leave.
+  Address c = Address::v4(10, 0, 1, 1);
+  const Address s = Address::v4(10, 0, 2, 1);
+  engine::IpPair pair{4, core::IpAddress::v4(c.bytes.data()), core::IpAddress::v4(s.bytes.data())};
+  while (engine::shard_of(pair, 2) != 1) {
+    ++c.bytes[3];
+    pair.src = core::IpAddress::v4(c.bytes.data());
+  }
+  const std::vector<Frame> frames = ipv4_fragments(c, s, 17, udp_bytes(c, s, 5000, 53, Frame(1200, 1)), 400, 9);
+  REQUIRE(frames.size() == 4);
+  ShardedWorker first(0, 2), second(1, 2);
+  for (ShardedWorker* w : {&first, &second})
+    for (const Frame& f : frames) feed(*w->worker, f, 1);
+  CHECK(second.worker->stats().packets == frames.size());
+  CHECK(second.worker->decode_stats().pkts == frames.size());
+  CHECK(second.worker->decode_stats().defrag.ipv4_reassembled == 1);
+  CHECK(first.worker->decode_stats().pkts == 0);
+  CHECK(first.worker->decode_stats().defrag.ipv4_reassembled == 0);
+  CHECK(first.worker->stats().other_shard == frames.size());
 }
