@@ -73,6 +73,8 @@ void add_flow(alert::StatsSnapshot& s, const flow::FlowStats& f) {
   s.add("flow.spare", f.spare);
   s.add("flow.mgr.flows_timeout", f.timeouts);
   s.add("flow.wrk.flows_evicted", f.evicted);
+  s.add("flow.emerg_mode_entered", f.emerg_mode_entered);
+  s.add("flow.emerg_mode_over", f.emerg_mode_over);
   s.add("flow.end.state.new", f.end_state.new_);
   s.add("flow.end.state.established", f.end_state.established);
   s.add("flow.end.state.closed", f.end_state.closed + f.end_state.closing);

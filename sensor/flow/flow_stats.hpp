@@ -17,6 +17,8 @@ struct FlowStats {
   std::uint64_t memcap = 0;      // flow creations refused because the table was full
   std::uint64_t memuse = 0;      // bytes allocated for the table (constant after construction)
   std::uint64_t spare = 0;       // free flow records
+  std::uint64_t emerg_mode_entered = 0;  // the table filled up: emergency timeouts took over
+  std::uint64_t emerg_mode_over = 0;     // emergency_recovery_percent of the records were free again
   // Flows ended, by FlowEndReason. Always: total == active + timeouts + evicted + ended_closed + ended_shutdown.
   std::uint64_t timeouts = 0;        // mgr.flows_timeout
   std::uint64_t evicted = 0;         // wrk.flows_evicted: to make room for a new flow

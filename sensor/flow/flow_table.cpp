@@ -51,15 +51,25 @@ FlowTable::FlowTable(const FlowTableOptions& options, FlowEndHandler& handler)
     : handler_(handler),
       evict_when_full_(options.evict_when_full),
       timeouts_ns_{},
+      emergency_timeouts_ns_{},
       hash_seed_(seed_or_random(options.hash_seed)),
       ids_(seed_or_random(options.flow_id_seed)),
       slots_(capacity_for(options)),
       buckets_(power_of_two_at_least(slots_.capacity()), no_slot),
       bucket_mask_(static_cast<std::uint32_t>(buckets_.size() - 1)) {
   static_assert(sizeof(Slot) <= 256, "flow state target: at most 256 bytes per flow without parser state");
-  const FlowTimeouts& t = options.timeouts;
-  const std::uint32_t seconds[timeout_class_count] = {t.tcp_new, t.tcp_established, t.tcp_closed, t.udp, t.other};
-  for (std::size_t i = 0; i < timeout_class_count; ++i) timeouts_ns_[i] = seconds[i] * nanoseconds_per_second;
+  const auto to_ns = [](const FlowTimeouts& t, std::int64_t* out) {
+    const std::uint32_t seconds[timeout_class_count] = {t.tcp_new, t.tcp_established, t.tcp_closed, t.udp, t.other};
+    for (std::size_t i = 0; i < timeout_class_count; ++i) out[i] = seconds[i] * nanoseconds_per_second;
+  };
+  to_ns(options.timeouts, timeouts_ns_);
+  to_ns(options.emergency_timeouts, emergency_timeouts_ns_);
+  // Emergency only ever shortens a timeout (a configured normal value below the emergency one stays).
+  for (std::size_t i = 0; i < timeout_class_count; ++i)
+    emergency_timeouts_ns_[i] = std::min(emergency_timeouts_ns_[i], timeouts_ns_[i]);
+  // At least one free record, so a table of one can leave emergency too.
+  recovered_spare_ = std::max<std::size_t>(
+      1, slots_.capacity() * std::min<std::uint32_t>(options.emergency_recovery_percent, 100) / 100);
   // The free list starts empty: records never used yet are taken from the array's unconstructed tail.
   stats_.memuse = slots_.bytes() + buckets_.size() * sizeof(std::uint32_t);
   stats_.spare = slots_.capacity();
@@ -108,12 +118,14 @@ void FlowTable::expire(core::Timestamp now) {
   for (const TimeoutList& list : lists_) {
     while (list.oldest != no_slot && expired(slots_[list.oldest])) end(list.oldest, FlowEndReason::timeout);
   }
+  leave_emergency_if_recovered();
 }
 
 void FlowTable::end_all(FlowEndReason why) {
   for (const TimeoutList& list : lists_) {
     while (list.oldest != no_slot) end(list.oldest, why);
   }
+  leave_emergency_if_recovered();
 }
 
 std::uint32_t FlowTable::find(const FlowKey& key, std::uint32_t hash_low) const {
@@ -131,6 +143,10 @@ std::uint32_t FlowTable::allocate() {
     return static_cast<std::uint32_t>(slots_.constructed() - 1);
   }
   if (free_head_ == no_slot) {
+    if (!emergency_) {
+      emergency_ = true;
+      ++stats_.emerg_mode_entered;
+    }
     if (!evict_when_full_ || stats_.active == 0) return no_slot;
     end(closest_to_expiry(), FlowEndReason::evicted);
   }
@@ -146,7 +162,7 @@ std::uint32_t FlowTable::closest_to_expiry() const {
   for (std::size_t c = 0; c < timeout_class_count; ++c) {
     const std::uint32_t oldest = lists_[c].oldest;
     if (oldest == no_slot) continue;
-    const std::int64_t deadline = slots_[oldest].touched_ns + timeouts_ns_[c];
+    const std::int64_t deadline = slots_[oldest].touched_ns + timeout_ns(static_cast<TimeoutClass>(c));
     if (best == no_slot || deadline < best_deadline) {
       best = oldest;
       best_deadline = deadline;
@@ -256,8 +272,18 @@ void FlowTable::bucket_unlink(std::uint32_t index) {
   slots_[index].bucket_next = no_slot;
 }
 
-bool FlowTable::expired(const Slot& slot) const {
-  return now_ns_ - slot.touched_ns >= timeouts_ns_[static_cast<std::size_t>(slot.timeout_class)];
+bool FlowTable::expired(const Slot& slot) const { return now_ns_ - slot.touched_ns >= timeout_ns(slot.timeout_class); }
+
+// Lists stay ordered under either set of timeouts: within one class the order is touch order.
+std::int64_t FlowTable::timeout_ns(TimeoutClass c) const {
+  const auto i = static_cast<std::size_t>(c);
+  return emergency_ ? emergency_timeouts_ns_[i] : timeouts_ns_[i];
+}
+
+void FlowTable::leave_emergency_if_recovered() {
+  if (!emergency_ || stats_.spare < recovered_spare_) return;
+  emergency_ = false;
+  ++stats_.emerg_mode_over;
 }
 
 FlowTable::TimeoutClass FlowTable::timeout_class_of(const Flow& flow) {

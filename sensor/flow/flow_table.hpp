@@ -59,6 +59,8 @@ class FlowTable {
   const FlowStats& stats() const { return stats_; }
   std::size_t capacity() const { return slots_.capacity(); }
   std::size_t active() const { return static_cast<std::size_t>(stats_.active); }
+  // True from the moment a new flow finds every record taken until enough are free again.
+  bool emergency() const { return emergency_; }
   // Bytes one flow may cost in this table (record, links, its share of the bucket index): the divisor
   // of memcap_bytes.
   static std::size_t bytes_per_flow();
@@ -96,12 +98,17 @@ class FlowTable {
   void list_append(std::uint32_t index);
   void bucket_unlink(std::uint32_t index);
   bool expired(const Slot& slot) const;
+  std::int64_t timeout_ns(TimeoutClass c) const;
+  void leave_emergency_if_recovered();
   static TimeoutClass timeout_class_of(const Flow& flow);
   void advance_clock(core::Timestamp ts);
 
   FlowEndHandler& handler_;
   const bool evict_when_full_;
   std::int64_t timeouts_ns_[timeout_class_count];
+  std::int64_t emergency_timeouts_ns_[timeout_class_count];
+  std::size_t recovered_spare_;  // free records that end an emergency
+  bool emergency_ = false;
   std::uint64_t hash_seed_;
   FlowIdGenerator ids_;
   // Records are constructed on first use, front to back: pages of records never used are never touched.

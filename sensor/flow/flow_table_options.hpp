@@ -14,6 +14,12 @@ struct FlowTimeouts {
   std::uint32_t other = 60;             // ICMP and every other IP protocol
 };
 
+// While the table is full ("emergency", as Suricata's flow emergency mode), these replace the normal
+// timeouts, both for expiry and for choosing whom to evict. The not-yet-established classes share one
+// short value on purpose: with unequal values (30 s for a SYN, 120 s for UDP) a UDP flood fills the
+// table and every new TCP connection becomes the eviction victim before its handshake completes.
+inline constexpr FlowTimeouts default_emergency_timeouts{10, 100, 10, 10, 10};
+
 struct FlowTableOptions {
   // Memory for flow records and the bucket index, all allocated at construction.
   std::size_t memcap_bytes = 32u << 20;
@@ -23,6 +29,9 @@ struct FlowTableOptions {
   // new flow is refused instead (counted as memcap) and its packets get no flow.
   bool evict_when_full = true;
   FlowTimeouts timeouts;
+  FlowTimeouts emergency_timeouts = default_emergency_timeouts;
+  // Emergency ends once this share of the records is free again (Suricata's emergency-recovery).
+  std::uint32_t emergency_recovery_percent = 30;
   // Seeds of the bucket hash and of flow ids; 0 draws one at random per run (a fixed hash seed lets
   // an attacker who knows it aim every flow at one bucket).
   std::uint64_t hash_seed = 0;
