@@ -67,6 +67,7 @@ void DissectorSlot::reset(AppLayer& app, const flow::Flow& flow) {
   port_protocol_fits_[0] = port_protocol_fits_[1] = false;
   skip_[0] = skip_[1] = 0;
   watched_bytes_ = 0;
+  anomaly_records_ = 0;
   state_ = State::recognising;
   community_id_length_ = 0;
 }
@@ -304,6 +305,9 @@ StreamVerdict AppLayer::gap(DissectorSlot& slot, core::Direction direction, std:
     return StreamVerdict::more();
   }
   if (slot.state_ != DissectorSlot::State::parsing) return StreamVerdict::stop();
+  // gap(0) is a direction picked up midstream after the parser was chosen (the other side spoke
+  // first): nothing of it was lost, and its first bytes start at a segment boundary.
+  if (length == 0) return StreamVerdict::more();
   ++stats_.gaps[index_of(slot.dissector_->protocol())];
   if (slot.skip_[d] != 0) {
     const std::uint64_t n = std::min(slot.skip_[d], length);
@@ -357,10 +361,19 @@ void AppLayer::release_probe_buffer(DissectorSlot& slot) {
 }
 
 void AppLayer::emit(const events::Event& event) {
-  if (std::holds_alternative<events::AppAnomaly>(event)) ++stats_.parser_errors[index_of(current_protocol_)];
+  const bool anomaly = std::holds_alternative<events::AppAnomaly>(event);
+  if (anomaly) ++stats_.parser_errors[index_of(current_protocol_)];
   else ++stats_.tx[index_of(current_protocol_)];
   if (current_flow_ == nullptr) return;
-  if (options_.eve_records) {
+  // A pathological session (a million commands past a parser's cap) must not turn every request
+  // into a record: past the per-flow budget anomalies are only counted (and still matched by rules).
+  bool write_record = options_.eve_records;
+  if (anomaly && write_record && current_slot_ != nullptr) {
+    write_record = current_slot_->anomaly_records_ < options_.anomaly_records_per_flow;
+    if (write_record) ++current_slot_->anomaly_records_;
+    else ++stats_.anomaly_records_suppressed;
+  }
+  if (write_record) {
     fill_header();
     if (alert::write_app_record(eve_, records_, now_, header_, event)) ++stats_.records;
   }

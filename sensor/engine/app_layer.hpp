@@ -37,6 +37,7 @@ struct AppLayerStats {
   std::uint64_t protocol_switches = 0;  // STARTTLS hand-offs
   std::uint64_t bytes[2] = {0, 0};      // handed to parsers, by core::Direction
   std::uint64_t records = 0;            // EVE app records written
+  std::uint64_t anomaly_records_suppressed = 0;  // past anomaly_records_per_flow (still counted, still matched)
   std::uint64_t alerts = 0;
   // Alerts by signature id, for the run summary (the first ids seen; more are only in `alerts`).
   static constexpr std::size_t tracked_rules = 32;
@@ -71,6 +72,7 @@ class DissectorSlot final : public flow::tcp::StreamConsumer {
   bool port_protocol_fits_[2] = {false, false};
   std::uint64_t skip_[2] = {0, 0};  // bytes to drop before parsing resumes (a skip met while replaying)
   std::uint32_t watched_bytes_ = 0;  // bytes seen while watching for a late ClientHello
+  std::uint32_t anomaly_records_ = 0;  // app anomaly records written for this flow
   State state_ = State::recognising;
   std::uint8_t community_id_length_ = 0;  // 0: not computed yet
   char community_id_[flow::community_id_size];

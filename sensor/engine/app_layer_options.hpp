@@ -31,6 +31,9 @@ struct AppLayerOptions {
   std::uint32_t max_tls = 16384;
   std::uint32_t max_starttls = 1024;  // SMTP and IMAP, each
   bool eve_records = true;           // write ftp/pop3/smb/tls EVE records
+  // App-layer anomaly records written per flow; later anomalies of the flow are counted
+  // (app_layer.error.<proto>.parser) and matched by rules, but not written.
+  std::uint32_t anomaly_records_per_flow = 32;
   std::uint32_t certificate_cache_entries = 256;  // decoded TLS certificates remembered per worker
   proto::CredentialOptions credentials;
   proto::ftp::FtpOptions ftp;

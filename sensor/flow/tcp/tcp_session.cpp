@@ -233,11 +233,24 @@ TcpSession::OverlapSeen TcpSession::drain(Direction dir, std::uint64_t begin, By
   OverlapSeen seen;
   while (!halted(d)) {
     const std::uint32_t head = d.pending.head();
+    if (head != SegmentPool::none && pool.chunk(head).offset <= d.next && begin < pool.chunk(head).offset &&
+        d.next < end) {
+      // The segment starts before the buffered bytes and covers them: its bytes win (what Linux,
+      // Windows and BSD receivers keep, Suricata's default); the buffered copy is trimmed away.
+      const SegmentChunk piece = pool.chunk(head);
+      const std::uint64_t until = std::min(end, piece.end());
+      seen.overlap = true;
+      seen.diff_data |= differs(begin, bytes, piece.offset, pool.bytes(head));
+      feed(dir, bytes.subspan(static_cast<std::size_t>(d.next - begin), static_cast<std::size_t>(until - d.next)),
+           consumer);
+      d.pending.trim_before(pool, d.next);
+      continue;
+    }
     if (head != SegmentPool::none && pool.chunk(head).offset <= d.next) {
       const SegmentChunk piece = pool.chunk(head);
       const Bytes held = pool.bytes(head);
       if (piece.offset < end && piece.end() > begin) {
-        // The segment covers buffered bytes: the buffered ones win.
+        // The segment started at or after the buffered bytes: the buffered ones win.
         seen.overlap = true;
         seen.diff_data |= differs(begin, bytes, piece.offset, held);
       }
