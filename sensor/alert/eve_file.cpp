@@ -1,11 +1,13 @@
 #include "alert/eve_file.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <iterator>
 #include <system_error>
 
 #include <spdlog/spdlog.h>
@@ -126,7 +128,18 @@ bool EveFile::flush() {
   whole = std::min(whole, buffered_lines_);
   written_lines_ += whole;
   buffered_lines_ -= whole;
-  if (done > 0) fragment_in_file_ = buffer_[done - 1] != '\n';
+  if (done > 0 && buffer_[done - 1] != '\n') {
+    // The write stopped inside a line: cut that fragment back off the file so that it never holds
+    // a torn line; if the file cannot be cut, the next bytes start with '\n' instead.
+    const char* begin = buffer_.get();
+    const char* last_newline =
+        std::find(std::make_reverse_iterator(begin + done), std::make_reverse_iterator(begin), '\n').base();
+    const auto fragment = static_cast<std::size_t>(begin + done - last_newline);
+    fragment_in_file_ = !cut_back(fragment);
+    ++(fragment_in_file_ ? fragments_left_ : fragments_cut_);
+  } else if (done > 0) {
+    fragment_in_file_ = false;
+  }
   ++write_errors_;
   report_failure("write", error);
   drop_buffer();
@@ -140,19 +153,41 @@ void EveFile::drop_buffer() {
   separator_at_start_ = false;
 }
 
+// Shrinks the file by `bytes` (the torn tail this descriptor just appended). Only a regular file
+// can be cut; O_APPEND means our bytes are the file's last ones.
+bool EveFile::cut_back(std::size_t bytes) {
+  struct stat status {};
+  if (fd_ < 0 || ::fstat(fd_, &status) != 0 || !S_ISREG(status.st_mode)) return false;
+  if (status.st_size < static_cast<off_t>(bytes)) return false;
+  return ::ftruncate(fd_, status.st_size - static_cast<off_t>(bytes)) == 0;
+}
+
 void EveFile::report_failure(const char* what, int error) {
   last_error_ = error;
   if (failing_) return;
   failing_ = true;
+  ++outages_;
   dropped_at_outage_start_ = dropped_lines_;
-  spdlog::error("eve: {} of {} failed: {}; dropping lines until it works again (counted)", what, path_,
-                std::error_code(error, std::generic_category()).message());
+  const auto now = std::chrono::steady_clock::now();
+  outage_logged_ = !ever_logged_ || now - last_failure_log_ >= options_.failure_log_interval;
+  if (!outage_logged_) {
+    ++unlogged_outages_;
+    return;
+  }
+  ever_logged_ = true;
+  last_failure_log_ = now;
+  const std::uint64_t unlogged = unlogged_outages_ - unlogged_at_last_log_;
+  unlogged_at_last_log_ = unlogged_outages_;
+  spdlog::error("eve: {} of {} failed: {}; dropping lines until it works again (counted){}", what, path_,
+                std::error_code(error, std::generic_category()).message(),
+                unlogged == 0 ? std::string() : fmt::format(" ({} shorter outages since the last message)", unlogged));
 }
 
 void EveFile::report_recovery() {
   if (!failing_) return;
   failing_ = false;
-  spdlog::warn("eve: writing {} works again; {} lines were dropped", path_, dropped_lines_ - dropped_at_outage_start_);
+  if (outage_logged_)
+    spdlog::warn("eve: writing {} works again; {} lines were dropped", path_, dropped_lines_ - dropped_at_outage_start_);
 }
 
 }  // namespace spanwatch::alert

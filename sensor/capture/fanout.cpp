@@ -29,7 +29,7 @@ std::vector<sock_filter> ip_pair_program() {
     p.push_back(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, k, 0, 0));
     return p.size() - 1;
   };
-  auto offset_to = [&p](std::size_t from, std::size_t to) { return static_cast<std::uint8_t>(to - from - 1); };
+  auto offset_to = [](std::size_t from, std::size_t to) { return static_cast<std::uint8_t>(to - from - 1); };
   constexpr std::uint32_t net = static_cast<std::uint32_t>(SKF_NET_OFF);
 
   stmt(BPF_LD | BPF_H | BPF_ABS, static_cast<std::uint32_t>(SKF_AD_OFF + SKF_AD_PROTOCOL));

@@ -62,6 +62,10 @@ std::unique_ptr<PacketSource> open_live(const std::string& interface, std::uint1
   source->live_fd_ = pcap_get_selectable_fd(handle);
   if (source->live_fd_ < 0) throw CaptureError(interface + ": libpcap offers no selectable descriptor");
   source->poll_timeout_ms_ = options.timeout_ms;
+  source->on_interface_down_ = options.on_interface_down;
+  // A link without carrier yet (a span port still negotiating at boot) is where capture starts
+  // waiting, not a loss: its coming up is reported, nothing before it counts as going down.
+  source->link_state_ = source->read_link_state().value_or(LinkState::up);
   return source;
 }
 

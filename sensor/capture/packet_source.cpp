@@ -1,9 +1,13 @@
 #include "capture/packet_source.hpp"
 
+#include <net/if.h>
 #include <pcap/pcap.h>
 #include <poll.h>
+#include <sys/ioctl.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 
 namespace spanwatch::capture {
 namespace {
@@ -60,6 +64,11 @@ void PacketSource::on_packet(unsigned char* user, const ::pcap_pkthdr* header, c
 DispatchResult PacketSource::dispatch(int max_packets, PacketCallback callback, void* context) {
   if (stop_requested_.exchange(false)) return {DispatchStatus::stopped, 0};
   if (max_packets < 1 && kind_ == Kind::offline) max_packets = offline_batch_;
+  if (kind_ == Kind::live && link_state_ != LinkState::up) {
+    // While down, look at every call: packets may arrive right after the link comes back.
+    const DispatchStatus change = check_link();
+    if (change != DispatchStatus::packets) return {change, 0};
+  }
   DispatchContext state{this, callback, context, 0, false};
   auto* user = reinterpret_cast<unsigned char*>(&state);
   int rc = pcap_dispatch(handle_.get(), max_packets, &PacketSource::on_packet, user);
@@ -70,6 +79,12 @@ DispatchResult PacketSource::dispatch(int max_packets, PacketCallback callback, 
     pollfd readable{live_fd_, POLLIN, 0};
     ::poll(&readable, 1, poll_timeout_ms_);
     if (stop_requested_.exchange(false)) return {DispatchStatus::stopped, 0};
+    // Nothing to read (or POLLERR: the kernel's ENETDOWN, which libpcap 1.10 consumes silently):
+    // a cheap moment to ask whether the link is still there.
+    if ((readable.revents & POLLIN) == 0) {
+      const DispatchStatus change = check_link();
+      if (change != DispatchStatus::packets) return {change, 0};
+    }
     rc = pcap_dispatch(handle_.get(), max_packets, &PacketSource::on_packet, user);
   }
   if (state.break_issued) {
@@ -82,7 +97,38 @@ DispatchResult PacketSource::dispatch(int max_packets, PacketCallback callback, 
   if (rc > 0) return {DispatchStatus::packets, state.delivered};
   if (rc == 0) return {kind_ == Kind::offline ? DispatchStatus::end_of_file : DispatchStatus::timeout, 0};
   if (rc == PCAP_ERROR_BREAK) return {DispatchStatus::stopped, state.delivered};
+  ++errors_;
   return {DispatchStatus::error, state.delivered};
+}
+
+std::optional<LinkState> PacketSource::read_link_state() const {
+  ifreq request{};
+  std::strncpy(request.ifr_name, name_.c_str(), IFNAMSIZ - 1);
+  if (::ioctl(live_fd_, SIOCGIFFLAGS, &request) != 0) return std::nullopt;
+  const bool admin_up = (request.ifr_flags & IFF_UP) != 0;
+  const bool carrier = (request.ifr_flags & IFF_RUNNING) != 0;
+  return !admin_up ? LinkState::down : !carrier ? LinkState::no_carrier : LinkState::up;
+}
+
+DispatchStatus PacketSource::check_link() {
+  const std::optional<LinkState> read = read_link_state();
+  if (!read) {
+    if (errno != ENODEV) return DispatchStatus::packets;  // cannot tell: assume unchanged
+    // Deleted. Even if an interface of that name comes back it is a new one (a new ifindex) that
+    // this socket is not bound to, and reopening needs the capability dropped after start-up.
+    ++errors_;
+    error_text_ = "the interface was deleted; capture cannot resume on it";
+    return DispatchStatus::error;
+  }
+  const LinkState now = *read;
+  if (now == link_state_) return DispatchStatus::packets;
+  const bool was_up = link_state_ == LinkState::up;
+  link_state_ = now;
+  if (now == LinkState::up) return DispatchStatus::link_up;
+  if (!was_up) return DispatchStatus::packets;  // down <-> no carrier: still down
+  ++errors_;
+  ++link_downs_;
+  return DispatchStatus::link_down;
 }
 
 void PacketSource::break_loop() { stop_requested_.store(true); }
@@ -92,6 +138,8 @@ CaptureStats PacketSource::stats() const {
   out.packets = packets_;
   out.bytes = bytes_;
   out.truncated = truncated_;
+  out.errors = errors_;
+  out.link_downs = link_downs_;
   if (kind_ == Kind::live) {
     struct pcap_stat raw {};
     if (pcap_stats(handle_.get(), &raw) == 0) {
@@ -118,6 +166,9 @@ std::uint64_t PacketSource::file_position() const {
   return position < 0 ? 0 : static_cast<std::uint64_t>(position);
 }
 
-std::string_view PacketSource::last_error() const { return pcap_geterr(handle_.get()); }
+std::string_view PacketSource::last_error() const {
+  if (!error_text_.empty()) return error_text_;
+  return pcap_geterr(handle_.get());
+}
 
 }  // namespace spanwatch::capture

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -26,8 +27,13 @@ enum class DispatchStatus {
   timeout,      // live: the timeout expired with nothing to deliver
   end_of_file,  // offline: no packets left
   stopped,      // break_loop() was called
-  error,        // libpcap failed; see last_error()
+  error,        // libpcap failed, or the interface was deleted; see last_error()
+  link_down,    // live: the interface just went down (or lost its carrier); the handle stays open
+  link_up,      // live: it is up again; packets follow on the same handle
 };
+
+// Live: the interface as dispatch() last saw it (SIOCGIFFLAGS on the capture socket).
+enum class LinkState { up, down, no_carrier };
 
 struct DispatchResult {
   DispatchStatus status = DispatchStatus::packets;
@@ -43,6 +49,8 @@ struct CaptureStats {
   std::uint64_t kernel_packets = 0;
   std::uint64_t kernel_drops = 0;    // ps_drop: ring full
   std::uint64_t kernel_ifdrops = 0;  // ps_ifdrop: dropped by the interface/driver
+  std::uint64_t errors = 0;          // read errors and link losses (EVE capture.errors)
+  std::uint64_t link_downs = 0;      // of those, times the interface went down or lost its carrier
 };
 
 class PacketSource {
@@ -79,6 +87,8 @@ class PacketSource {
   std::uint64_t file_position() const;  // offline: bytes consumed so far (ftell); live: 0
   std::string_view warnings() const { return warnings_; }  // live: pcap_activate warnings, else empty
   std::string_view last_error() const;  // libpcap's message after DispatchStatus::error
+  LinkState link_state() const { return link_state_; }  // live; offline always up
+  InterfaceDownPolicy on_interface_down() const { return on_interface_down_; }
 
  private:
   struct PcapCloser {
@@ -87,6 +97,10 @@ class PacketSource {
 
   PacketSource(Kind kind, std::uint16_t source_index, std::string name);
   static void on_packet(unsigned char* user, const ::pcap_pkthdr* header, const unsigned char* bytes);
+  // Reads the interface flags; returns link_down/link_up on a change, error if the interface is
+  // gone, packets (meaning: nothing to report) otherwise.
+  DispatchStatus check_link();
+  std::optional<LinkState> read_link_state() const;  // nullopt (errno set) when the flags cannot be read
 
   friend std::unique_ptr<PacketSource> open_offline(const std::string&, std::uint16_t, const OfflineOptions&);
   friend std::unique_ptr<PacketSource> open_live(const std::string&, std::uint16_t, const LiveOptions&);
@@ -99,6 +113,9 @@ class PacketSource {
   int linktype_ = 0;  // cached: libpcap keeps one link type per handle
   int live_fd_ = -1;
   int poll_timeout_ms_ = 0;
+  InterfaceDownPolicy on_interface_down_ = InterfaceDownPolicy::wait;
+  LinkState link_state_ = LinkState::up;
+  std::string error_text_;  // our own error (deleted interface); empty: libpcap's
   std::uint32_t subsecond_scale_ = 1000;  // ns per unit of tv_usec: 1 for nanosecond precision
   std::uint64_t file_size_ = 0;
   // Declared before handle_ so it is destroyed after pcap_close has closed the FILE using it.
@@ -112,6 +129,8 @@ class PacketSource {
   std::uint64_t packets_ = 0;
   std::uint64_t bytes_ = 0;
   std::uint64_t truncated_ = 0;
+  std::uint64_t errors_ = 0;
+  std::uint64_t link_downs_ = 0;
   // Last raw 32-bit pcap_stats values and their 64-bit sums.
   mutable std::uint32_t last_recv_ = 0, last_drop_ = 0, last_ifdrop_ = 0;
   mutable std::uint64_t kernel_packets_ = 0, kernel_drops_ = 0, kernel_ifdrops_ = 0;

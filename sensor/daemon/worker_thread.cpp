@@ -75,24 +75,55 @@ void WorkerThread::run_offline() {
 }
 
 void WorkerThread::run_live() {
-  engine::Worker& worker = *worker_;
   auto& sources = setup_.live_sources;
   std::vector<pollfd> fds(sources.size());
   for (std::size_t i = 0; i < sources.size(); ++i) fds[i] = {sources[i]->selectable_fd(), POLLIN, 0};
-  auto dispatch = [&worker](capture::PacketSource& source) {
-    const auto result = source.dispatch(-1, &engine::Worker::packet_callback, &worker);
-    if (result.status == capture::DispatchStatus::error)
-      throw std::runtime_error(std::string(source.name()) + ": " + std::string(source.last_error()));
-  };
   while (!stopping()) {
     if (sources.size() == 1) {
-      dispatch(*sources[0]);  // waits at most live_timeout_ms itself
-    } else if (::poll(fds.data(), fds.size(), setup_.live_timeout_ms) > 0) {
-      for (std::size_t i = 0; i < sources.size(); ++i)
-        if ((fds[i].revents & (POLLIN | POLLERR | POLLHUP)) != 0) dispatch(*sources[i]);
+      dispatch_live(*sources[0]);  // waits at most live_timeout_ms itself
+    } else {
+      const bool ready = ::poll(fds.data(), fds.size(), setup_.live_timeout_ms) > 0;
+      for (std::size_t i = 0; i < sources.size(); ++i) {
+        // A handle whose link is down is asked every turn, so that it notices the link coming back.
+        const bool readable = ready && (fds[i].revents & (POLLIN | POLLERR | POLLHUP)) != 0;
+        if (readable || sources[i]->link_state() != capture::LinkState::up) dispatch_live(*sources[i]);
+      }
     }
     between_batches();
   }
+}
+
+// A read error or a deleted interface ends the run (throws); a link going down or up is reported.
+void WorkerThread::dispatch_live(capture::PacketSource& source) {
+  const auto result = source.dispatch(-1, &engine::Worker::packet_callback, &*worker_);
+  switch (result.status) {
+    case capture::DispatchStatus::error:
+      throw std::runtime_error(std::string(source.name()) + ": capture failed: " + std::string(source.last_error()));
+    case capture::DispatchStatus::link_down:
+    case capture::DispatchStatus::link_up:
+      on_link_change(source, result.status);
+      break;
+    default:
+      break;
+  }
+}
+
+// Every worker has its own handle on the interface: the first one speaks for all of them.
+void WorkerThread::on_link_change(const capture::PacketSource& source, capture::DispatchStatus status) {
+  const char* what = source.link_state() == capture::LinkState::no_carrier ? "lost its carrier" : "went down";
+  if (status == capture::DispatchStatus::link_down) {
+    if (source.on_interface_down() == capture::InterfaceDownPolicy::exit)
+      throw std::runtime_error(std::string(source.name()) + ": the interface " + what +
+                               " (capture.on_interface_down: exit)");
+    link_down_since_ = std::chrono::steady_clock::now();
+    if (setup_.index == 0)
+      spdlog::warn("{}: the interface {}; capture waits for it to come back (counted in capture.errors)",
+                   source.name(), what);
+    return;
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - link_down_since_).count();
+  if (setup_.index == 0)
+    spdlog::info("{}: the interface is up again after {:.1f} s; capture resumes", source.name(), seconds);
 }
 
 void WorkerThread::between_batches() {
@@ -123,6 +154,7 @@ void WorkerThread::fill_report(WorkerReport& r) {
     r.stats.add("capture.kernel_packets", r.capture.kernel_packets);
     r.stats.add("capture.kernel_drops", r.capture.kernel_drops);
     r.stats.add("capture.kernel_ifdrops", r.capture.kernel_ifdrops);
+    r.stats.add("capture.errors", r.capture.errors);
   }
   worker.collect_stats(r.stats);
   const engine::WorkerStats& w = worker.stats();
@@ -134,6 +166,7 @@ void WorkerThread::fill_report(WorkerReport& r) {
   r.malformed = w.malformed;
   r.anomalies = w.anomaly_records;
   const engine::AppLayerStats& app = worker.app_layer_stats();
+  r.anomalies_suppressed = app.anomaly_records_suppressed;
   for (std::size_t p = 0; p < WorkerReport::protocols; ++p) {
     r.events[p] = app.tx[p];
     r.app_flows[p] = app.flows[p];

@@ -7,6 +7,7 @@
 // for the status line and the watchdog), the report exchange (a snapshot the worker fills on its
 // own thread when asked, published with release/acquire), and everything else after join().
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <exception>
@@ -28,11 +29,12 @@
 namespace spanwatch::daemon {
 
 struct CaptureTotals {
-  std::uint64_t kernel_packets = 0, kernel_drops = 0, kernel_ifdrops = 0;
+  std::uint64_t kernel_packets = 0, kernel_drops = 0, kernel_ifdrops = 0, errors = 0;
   void add(const capture::CaptureStats& s) {
     kernel_packets += s.kernel_packets;
     kernel_drops += s.kernel_drops;
     kernel_ifdrops += s.kernel_ifdrops;
+    errors += s.errors;
   }
 };
 
@@ -43,7 +45,8 @@ struct WorkerReport {
 
   alert::StatsSnapshot stats;  // Suricata's stats paths; capture.* when live
   core::Timestamp last_packet;
-  std::uint64_t packets = 0, bytes = 0, other_shard = 0, flows = 0, malformed = 0, anomalies = 0;
+  std::uint64_t packets = 0, bytes = 0, other_shard = 0, flows = 0, malformed = 0, anomalies = 0,
+                anomalies_suppressed = 0;
   std::uint64_t events[protocols] = {};
   std::uint64_t app_flows[protocols] = {};
   std::uint64_t alerts = 0;
@@ -107,6 +110,8 @@ class WorkerThread {
   void run();
   void run_offline();
   void run_live();
+  void dispatch_live(capture::PacketSource& source);
+  void on_link_change(const capture::PacketSource& source, capture::DispatchStatus status);
   void between_batches();
   void fill_report(WorkerReport& report);
   bool stopping() const {
@@ -121,6 +126,7 @@ class WorkerThread {
   std::optional<engine::Worker> worker_;  // built on the worker's thread (its tables are zeroed there)
   WorkerPulse pulse_;
   std::uint64_t turns_ = 0;
+  std::chrono::steady_clock::time_point link_down_since_{};  // live: when a link last went down
   std::atomic<std::uint64_t> requested_{0};
   std::atomic<std::uint64_t> answered_{0};
   WorkerReport report_;
