@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <iterator>
 #include <stdexcept>
 
 #include <boost/asio/steady_timer.hpp>
@@ -215,12 +216,14 @@ class KafkaOutput::Impl : public std::enable_shared_from_this<Impl> {
     rapidjson::Document stats;
     stats.Parse(json, length);
     if (stats.HasParseError() || !stats.IsObject()) return 0;
-    const auto brokers = stats.FindMember("brokers");
-    if (brokers == stats.MemberEnd() || !brokers->value.IsObject()) return 0;
+    // HasMember + operator[] rather than FindMember() != MemberEnd(): clang 14 in C++20 finds
+    // RapidJSON's iterator comparison ambiguous (-Wambiguous-reversed-operator).
+    if (!stats.HasMember("brokers") || !stats["brokers"].IsObject()) return 0;
     std::uint64_t retries = 0;
-    for (const auto& broker : brokers->value.GetObject()) {
-      const auto value = broker.value.FindMember("txretries");
-      if (value != broker.value.MemberEnd() && value->value.IsUint64()) retries += value->value.GetUint64();
+    for (const auto& broker : stats["brokers"].GetObject()) {
+      if (!broker.value.IsObject() || !broker.value.HasMember("txretries")) continue;
+      const rapidjson::Value& value = broker.value["txretries"];
+      if (value.IsUint64()) retries += value.GetUint64();
     }
     // Broker objects come and go (bootstrap entries are replaced by the real ones): never count down.
     self.counters_.retries = std::max(self.counters_.retries, retries);
@@ -315,5 +318,13 @@ void KafkaOutput::begin_stop() { impl_->begin_stop(); }
 bool KafkaOutput::drained() const { return impl_->drained(); }
 OutputCounters KafkaOutput::counters() const { return impl_->counters(); }
 KafkaCounters KafkaOutput::kafka_counters() const { return impl_->kafka_counters(); }
+std::string KafkaOutput::delivery_report() const {
+  const KafkaCounters c = impl_->kafka_counters();
+  std::string report = fmt::format("produced={} delivered={} retries={} lost={} overflow={} refused={} queued={} errors={}",
+                                   c.produced, c.delivered, c.retries, c.lost, c.overflow, c.refused, c.queued, c.errors);
+  for (const auto& [error, count] : c.failures_by_error) fmt::format_to(std::back_inserter(report), " failed.{}={}",
+                                                                          kafka_error_name(error), count);
+  return report;
+}
 
 }  // namespace spanwatch::alert

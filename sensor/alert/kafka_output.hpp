@@ -60,6 +60,8 @@ class KafkaOutput final : public Output {
   bool drained() const override;
   // written: delivered; dropped: lost + overflow + refused; backlog: queued.
   OutputCounters counters() const override;
+  // produced, delivered, retries, lost (and by librdkafka error name), overflow, refused, queued, errors
+  std::string delivery_report() const override;
 
   KafkaCounters kafka_counters() const;
 

@@ -4,6 +4,7 @@
 // an output with I/O of its own (a TCP peer) runs it asynchronously on that io_context.
 #include <chrono>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "alert/record.hpp"
@@ -34,6 +35,12 @@ class Output {
   virtual void begin_stop() {}
   virtual bool drained() const { return true; }
   virtual OutputCounters counters() const = 0;
+  // The counters as "key=value" words ("written=52 dropped=0 ..."), for the `engine` record that
+  // follows every stats record and for the summary. Outputs with more to say add their own words.
+  virtual std::string delivery_report() const;
 };
+
+// The OutputCounters part of a delivery report.
+std::string format_output_counters(const OutputCounters& counters);
 
 }  // namespace spanwatch::alert

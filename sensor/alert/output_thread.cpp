@@ -1,5 +1,9 @@
 #include "alert/output_thread.hpp"
 
+#include <string>
+
+#include "alert/engine_record.hpp"
+
 #include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
 
@@ -7,7 +11,7 @@ namespace spanwatch::alert {
 
 OutputThread::OutputThread(OutputThreadOptions options)
     : options_(options), work_(boost::asio::make_work_guard(io_)), poll_timer_(io_), flush_timer_(io_),
-      stop_timer_(io_) {}
+      stop_timer_(io_), report_writer_(options_.report_context) {}
 
 OutputThread::~OutputThread() { stop(); }
 
@@ -111,6 +115,24 @@ bool OutputThread::drain_queues() {
 void OutputThread::deliver(const Record& record) {
   records_.fetch_add(1, std::memory_order_relaxed);
   for (auto& output : outputs_) output->write(record);
+  if (options_.report_outputs && record.event_type == "stats") report_outputs(record.timestamp);
+}
+
+void OutputThread::report_outputs(core::Timestamp ts) {
+  for (const auto& reported : outputs_) {
+    reported->flush();  // counters as of now: eve's lines on disk, Kafka's delivery reports served
+    // "output.kafka" from "kafka brokers=...": the output's kind is the first word of its name.
+    const std::string_view name = reported->name();
+    const std::string module = "output." + std::string(name.substr(0, name.find(' ')));
+    const std::string message = reported->delivery_report();
+    const OutputCounters counters = reported->counters();
+    const EngineLevel level = counters.dropped != 0 ? EngineLevel::warning : EngineLevel::info;
+    const std::string_view line = format_engine(report_writer_, ts, level, module, message);
+    if (line.empty()) continue;
+    records_.fetch_add(1, std::memory_order_relaxed);
+    const Record record{"engine", ts, line, nullptr};
+    for (auto& output : outputs_) output->write(record);
+  }
 }
 
 }  // namespace spanwatch::alert

@@ -14,6 +14,8 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "alert/eve_context.hpp"
+#include "alert/eve_writer.hpp"
 #include "alert/output.hpp"
 #include "alert/record_queue.hpp"
 
@@ -24,6 +26,10 @@ struct OutputThreadOptions {
   std::chrono::milliseconds flush_interval{100};  // outputs' flush() (eve.json reaches the disk)
   std::chrono::milliseconds stop_budget{5000};    // at stop, how long outputs may take to drain
   std::size_t batch = 4096;                       // records per queue per turn, so timers stay on time
+  // After every stats record, one `engine` record per output with its delivery counters (module
+  // "output.<kind>"), sent to every output like any record. The context gives their `host`.
+  bool report_outputs = false;
+  EveContext report_context{};
 };
 
 class OutputThread {
@@ -56,6 +62,7 @@ class OutputThread {
   void schedule_flush();
   bool drain_queues();  // true when a queue still had more than a batch
   void deliver(const Record& record);
+  void report_outputs(core::Timestamp ts);
   void finish_stop();
 
   OutputThreadOptions options_;
@@ -67,6 +74,7 @@ class OutputThread {
   std::chrono::steady_clock::time_point stop_deadline_;
   std::vector<std::unique_ptr<RecordQueue>> queues_;
   std::vector<std::unique_ptr<Output>> outputs_;
+  EveWriter report_writer_;
   std::thread thread_;
   std::atomic<std::uint64_t> records_{0};
   bool stopping_ = false;  // output thread only

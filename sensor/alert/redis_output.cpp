@@ -535,6 +535,9 @@ void RedisOutput::reopen() { impl_->reopen(); }
 void RedisOutput::begin_stop() { impl_->begin_stop(); }
 bool RedisOutput::drained() const { return impl_->drained(); }
 OutputCounters RedisOutput::counters() const { return impl_->counters(); }
+std::string RedisOutput::delivery_report() const {
+  return fmt::format("{} resent={} rejected={}", format_output_counters(counters()), impl_->resent(), impl_->rejected());
+}
 std::uint64_t RedisOutput::rejected_records() const { return impl_->rejected(); }
 std::uint64_t RedisOutput::resent_records() const { return impl_->resent(); }
 bool RedisOutput::connected() const { return impl_->connected(); }

@@ -84,6 +84,7 @@ class RedisOutput final : public Output {
   // written: records the server acknowledged; dropped: overflow + rejected; errors: failed
   // connects, lost connections, failed handshakes and error replies; backlog: not yet acknowledged.
   OutputCounters counters() const override;
+  std::string delivery_report() const override;  // + resent, rejected
 
   std::uint64_t rejected_records() const;  // answered with an error reply (dropped)
   std::uint64_t resent_records() const;    // sent again after a lost connection (maybe duplicated)

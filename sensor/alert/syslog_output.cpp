@@ -525,6 +525,10 @@ void SyslogOutput::reopen() { impl_->reopen(); }
 void SyslogOutput::begin_stop() { impl_->begin_stop(); }
 bool SyslogOutput::drained() const { return impl_->drained(); }
 OutputCounters SyslogOutput::counters() const { return impl_->counters(); }
+std::string SyslogOutput::delivery_report() const {
+  return fmt::format("{} truncated={} replayed={}", format_output_counters(counters()), impl_->truncated(),
+                     impl_->replayed());
+}
 std::uint64_t SyslogOutput::truncated_messages() const { return impl_->truncated(); }
 std::uint64_t SyslogOutput::replayed_messages() const { return impl_->replayed(); }
 bool SyslogOutput::connected() const { return impl_->connected(); }

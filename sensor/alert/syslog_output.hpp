@@ -75,6 +75,7 @@ class SyslogOutput final : public Output {
   void begin_stop() override;
   bool drained() const override;
   OutputCounters counters() const override;
+  std::string delivery_report() const override;  // + truncated, replayed
 
   std::uint64_t truncated_messages() const;  // cut to max_message_bytes (still sent)
   std::uint64_t replayed_messages() const;   // sent again after a reset (not counted twice in written)

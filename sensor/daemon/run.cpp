@@ -41,6 +41,14 @@ alert::EveContext context_for(const SensorConfig& config, const RunRequest& requ
   return context;
 }
 
+// Each stats record is followed by one `engine` record per output with its delivery counters.
+alert::OutputThreadOptions output_thread_options(const SensorConfig& config) {
+  alert::OutputThreadOptions options;
+  options.report_outputs = true;
+  options.report_context.host = config.sensor_name;
+  return options;
+}
+
 std::string capture_name(const RunRequest& request) {
   if (!request.pcap_files.empty())
     return request.pcap_files.size() == 1 ? request.pcap_files[0] : std::to_string(request.pcap_files.size()) + " files";
@@ -81,15 +89,10 @@ struct Totals {
   std::uint64_t kernel_packets = 0;
 
   void add(const WorkerReport& r) {
-    // To find its shard a worker decodes every packet, so with shards each worker's decoder and
-    // defrag counters describe the whole capture: take them once, not once per worker. (Should the
-    // engine count only its own shard's packets there, the sum is right and is what is taken.)
-    const bool decoded_everything = r.other_shard != 0 && decoder_packets(r) == r.packets + r.other_shard;
-    const bool take_decoder = !decoded_everything || !have_whole_decoder_;
-    have_whole_decoder_ = have_whole_decoder_ || decoded_everything;
+    // A worker picks its shard from the IP header before decoding, so its decoder and defrag
+    // counters cover its own shard only and the sum is the whole capture.
     std::uint64_t max_packet = 0;
     for (const alert::StatsEntry& e : r.stats.entries()) {
-      if (!take_decoder && (e.path.starts_with("decoder.") || e.path.starts_with("defrag."))) continue;
       if (is_max_path(e.path)) max_packet = e.value;
       else if (!is_average_path(e.path)) stats.add(e.path, e.value);
     }
@@ -100,6 +103,7 @@ struct Totals {
     figures.flows += r.flows;
     figures.malformed += r.malformed;
     figures.anomalies += r.anomalies;
+    figures.anomalies_suppressed += r.anomalies_suppressed;
     for (std::size_t p = 0; p < WorkerReport::protocols; ++p) {
       figures.events += r.events[p];
       figures.app_flows[p] += r.app_flows[p];
@@ -134,13 +138,6 @@ struct Totals {
   std::uint64_t events(std::size_t protocol) const { return events_[protocol]; }
 
  private:
-  static std::uint64_t decoder_packets(const WorkerReport& r) {
-    for (const alert::StatsEntry& e : r.stats.entries())
-      if (e.path == "decoder.pkts") return e.value;
-    return 0;
-  }
-
-  bool have_whole_decoder_ = false;
   std::uint64_t max_packet_ = 0;
   std::uint64_t events_[WorkerReport::protocols] = {};
 };
@@ -152,7 +149,7 @@ class Session {
  public:
   Session(const SensorConfig& config, const RunRequest& request)
       : config_(config), request_(request), worker_count_(std::max<std::size_t>(1, config.workers)),
-        stats_eve_(context_for(config, request)),
+        stats_eve_(context_for(config, request)), outputs_(output_thread_options(config)),
         control_(outputs_.io_context(), requests_, [this] { reload(); }, capture_name(request)),
         started_(Clock::now()), last_stats_(started_) {
     if (config.eve_enabled) {

@@ -98,3 +98,41 @@ TEST_CASE("the eve.json output writes only the event types it is configured for"
   CHECK(all == "{\"event_type\":\"smb\"}\n{\"event_type\":\"alert\"}\n");
   std::remove(path.c_str());
 }
+
+TEST_CASE("every stats record is followed by an engine record per output with its delivery counters") {
+  Log a, b;
+  alert::OutputThreadOptions options;
+  options.report_outputs = true;
+  options.report_context.host = "lab-sensor";
+  alert::OutputThread outputs(options);
+  auto& queue = outputs.add_queue({.bytes = 4096, .when_full = alert::FullQueuePolicy::wait});
+  outputs.add_output(std::make_unique<RecordingOutput>(a));
+  outputs.add_output(std::make_unique<RecordingOutput>(b, false));
+  outputs.start();
+  queue.write(alert::Record{"alert", {}, "first", nullptr});
+  queue.write(alert::Record{"stats", {}, "stats", nullptr});
+  queue.write(alert::Record{"alert", {}, "last", nullptr});
+  outputs.stop();
+  REQUIRE(a.lines.size() == 5);
+  CHECK(a.lines == b.lines);
+  CHECK(a.lines[0] == "first");
+  CHECK(a.lines[1] == "stats");
+  // Output a had taken "first" and "stats" when it was asked; b (never drains) reports its backlog.
+  CHECK(a.lines[2] ==
+        R"({"timestamp":"1970-01-01T00:00:00.000000+0000","event_type":"engine","host":"lab-sensor","log_level":"Info",)"
+        R"("engine":{"module":"output.recording","message":"written=2 dropped=0 overflow=0 errors=0 backlog=0"}})");
+  CHECK(a.lines[3].find(R"("message":"written=3 dropped=0 overflow=0 errors=0 backlog=1")") != std::string::npos);
+  CHECK(a.lines[4] == "last");
+  CHECK(outputs.records() == 5);
+}
+
+TEST_CASE("without report_outputs a stats record is delivered alone") {
+  Log log;
+  alert::OutputThread outputs;
+  auto& queue = outputs.add_queue({.bytes = 4096, .when_full = alert::FullQueuePolicy::wait});
+  outputs.add_output(std::make_unique<RecordingOutput>(log));
+  outputs.start();
+  queue.write(alert::Record{"stats", {}, "stats", nullptr});
+  outputs.stop();
+  CHECK(log.lines == std::vector<std::string>{"stats"});
+}
