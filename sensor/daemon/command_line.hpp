@@ -2,7 +2,9 @@
 // The command line, familiar to Suricata users:
 //   spanwatch [-c FILE] (-r PCAP [-r PCAP...] | -i IFACE [-i IFACE...]) [-l LOGDIR] [--rules DIR]
 //             [-F BPF-FILE] [-v|-q] [--check-config] [--dump-config] [--check-rules DIR] [--version]
-//             [--help] [BPF EXPRESSION...]
+//             [--help] [--report FILE] [BPF EXPRESSION...]
+//   spanwatch report EVE.json [EVE.json...] -o report.html [--evidence N] [--lab]
+#include <cstddef>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -25,6 +27,13 @@ struct CommandLine {
   bool dump_config = false;
   bool show_version = false;
   bool show_help = false;
+
+  // `spanwatch report ...`, or --report FILE after an offline run.
+  bool report_command = false;
+  std::vector<std::string> report_inputs;   // eve.json files (report subcommand)
+  std::optional<std::string> report_output;  // -o (subcommand) or --report (offline run)
+  std::size_t report_evidence = 20;          // --evidence N: evidence rows per rule
+  bool report_lab = false;                   // --lab: user names in clear on the page
 };
 
 // A command line that cannot be understood; main() prints what() on one line and exits 2.

@@ -23,6 +23,7 @@
 #include "daemon/privileges.hpp"
 #include "daemon/run.hpp"
 #include "daemon/sensor_config.hpp"
+#include "report/report_builder.hpp"
 #include "rules/rule_set.hpp"
 #include "rules/rule_set_holder.hpp"
 
@@ -76,8 +77,12 @@ void print_summary(const daemon::RunSummary& s) {
   }
   std::printf("%s\n", separator[0] == ',' ? ")" : "");
   std::printf("  events    %llu\n", static_cast<unsigned long long>(s.events));
-  std::printf("  malformed %llu packets, %llu anomaly records\n", static_cast<unsigned long long>(s.malformed),
+  std::printf("  malformed %llu packets, %llu anomaly records", static_cast<unsigned long long>(s.malformed),
               static_cast<unsigned long long>(s.anomalies));
+  if (s.anomalies_suppressed != 0)
+    std::printf(" (%llu more not written: protocols.anomaly_records_per_flow)",
+                static_cast<unsigned long long>(s.anomalies_suppressed));
+  std::printf("\n");
   std::printf("  alerts    %llu", static_cast<unsigned long long>(s.alerts));
   separator = " (";
   for (const auto& [rule, count] : s.alerts_by_rule) {
@@ -101,6 +106,27 @@ void print_summary(const daemon::RunSummary& s) {
                 static_cast<unsigned long long>(s.queue_drops));
 }
 
+report::ReportOptions report_options(const daemon::CommandLine& cl, bool lab_mode) {
+  report::ReportOptions options;
+  options.evidence_per_rule = cl.report_evidence;
+  options.lab_mode = cl.report_lab || lab_mode;
+  options.generator_version = SPANWATCH_VERSION;
+  return options;
+}
+
+int write_report(const std::vector<std::string>& inputs, const std::string& output, const report::ReportOptions& options) {
+  try {
+    const report::ReportResult result = report::build_report(inputs, output, options);
+    std::printf("  report    %s (%llu lines, %llu alerts, %llu skipped, %.0f kB)\n", output.c_str(),
+                static_cast<unsigned long long>(result.lines), static_cast<unsigned long long>(result.alerts),
+                static_cast<unsigned long long>(result.skipped), static_cast<double>(result.html_bytes) / 1e3);
+    return 0;
+  } catch (const report::ReportError& e) {
+    std::fprintf(stderr, "spanwatch: %s\n", e.what());
+    return 1;
+  }
+}
+
 int run_main(const std::vector<std::string>& args) {
   daemon::CommandLine cl;
   try {
@@ -116,6 +142,15 @@ int run_main(const std::vector<std::string>& args) {
   if (cl.show_version) {
     std::printf("spanwatch %s\n", SPANWATCH_VERSION);
     return 0;
+  }
+  if (cl.report_command) {
+    for (const auto& file : cl.report_inputs) {
+      if (!std::filesystem::is_regular_file(file)) {
+        std::fprintf(stderr, "spanwatch: cannot read %s: no such file\n", file.c_str());
+        return exit_usage;
+      }
+    }
+    return write_report(cl.report_inputs, *cl.report_output, report_options(cl, false));
   }
 
   daemon::SensorConfig config;
@@ -216,6 +251,22 @@ int run_main(const std::vector<std::string>& args) {
   try {
     const daemon::RunSummary summary = daemon::run(config, request);
     if (cl.verbosity >= 0) print_summary(summary);
+    if (cl.report_output) {
+      if (summary.eve_path.empty()) {
+        std::fprintf(stderr, "spanwatch: --report needs eve.json (outputs.eve is disabled)\n");
+        return 1;
+      }
+      const bool lab_mode = config.engine.app.credentials.log_cleartext;
+      if (const int status = write_report({summary.eve_path}, *cl.report_output, report_options(cl, lab_mode)); status != 0)
+        return status;
+    }
+    // A capture read to the end with records missing from eve.json (a full disk) is not a
+    // successful run: say so in the exit status too. Live, SIGTERM still ends with 0.
+    if (!request.pcap_files.empty() && summary.eve_dropped != 0) {
+      std::fprintf(stderr, "spanwatch: %llu records could not be written to %s (see the log)\n",
+                   static_cast<unsigned long long>(summary.eve_dropped), summary.eve_path.c_str());
+      return 1;
+    }
   } catch (const capture::CaptureError& e) {
     std::fprintf(stderr, "spanwatch: %s\n", e.what());
     return request.pcap_files.empty() ? 1 : exit_usage;
