@@ -18,6 +18,11 @@ void bind_options(config::OptionTable& t, SensorConfig& c) {
   t.add_integer("capture.timeout_ms", &c.live.timeout_ms, "Longest wait for a ring block to fill, ms", 1, 10000);
   t.add_string("capture.bpf", &c.live.bpf,
                "BPF filter for live and offline capture (VLAN traffic needs '... or (vlan and ...)')");
+  t.add_enum("capture.on_interface_down", &c.live.on_interface_down,
+             "When a live interface goes down or loses its carrier: wait (log it, count it in capture.errors, "
+             "resume on the same handle when it is back) or exit (end with an error). A deleted interface "
+             "always ends the run",
+             {{"wait", capture::InterfaceDownPolicy::wait}, {"exit", capture::InterfaceDownPolicy::exit}});
   t.add_enum("capture.fanout", &c.fanout,
              "With several workers, how the kernel spreads packets over their handles (PACKET_FANOUT): ip_pair "
              "(a BPF hash of the address pair, as offline; by_pair rule state stays exact) or hash (the kernel's "
@@ -48,6 +53,18 @@ void bind_options(config::OptionTable& t, SensorConfig& c) {
   t.add_duration("flow.timeouts.tcp_closed", &f.timeouts.tcp_closed, "TCP after FIN or RST", 1u);
   t.add_duration("flow.timeouts.udp", &f.timeouts.udp, "UDP", 1u);
   t.add_duration("flow.timeouts.other", &f.timeouts.other, "ICMP and other IP protocols", 1u);
+  t.describe_section("flow.emergency_timeouts",
+                     "While the flow table is full (emergency) these replace flow.timeouts, for expiry and for the "
+                     "order of eviction; never longer than the normal value.");
+  t.add_duration("flow.emergency_timeouts.tcp_new", &f.emergency_timeouts.tcp_new, "TCP before the handshake completes",
+                 1u);
+  t.add_duration("flow.emergency_timeouts.tcp_established", &f.emergency_timeouts.tcp_established, "Established TCP",
+                 1u);
+  t.add_duration("flow.emergency_timeouts.tcp_closed", &f.emergency_timeouts.tcp_closed, "TCP after FIN or RST", 1u);
+  t.add_duration("flow.emergency_timeouts.udp", &f.emergency_timeouts.udp, "UDP", 1u);
+  t.add_duration("flow.emergency_timeouts.other", &f.emergency_timeouts.other, "ICMP and other IP protocols", 1u);
+  t.add_integer("flow.emergency_recovery", &f.emergency_recovery_percent,
+                "Emergency ends when this percentage of the flow records is free again", 1u, 100u);
 
   auto& s = c.engine.stream;
   t.describe_section("stream", "TCP reassembly.");
@@ -68,6 +85,10 @@ void bind_options(config::OptionTable& t, SensorConfig& c) {
              "After an unrecognised start, bytes watched for a ClientHello (TLS behind CONNECT, SOCKS, RDP, "
              "STARTTLS); 0: bypass at once");
   t.add_bool("protocols.eve_records", &a.eve_records, "Write ftp, pop3, smb and tls EVE records");
+  t.add_integer("protocols.anomaly_records_per_flow", &a.anomaly_records_per_flow,
+                "Protocol anomaly records written per flow; later ones are counted (app_layer.error) and matched "
+                "by rules, not written",
+                0u, 1u << 20);
   t.describe_section("protocols.credentials", "Passwords and tokens seen in clear.");
   t.add_bool("protocols.credentials.log_cleartext", &a.credentials.log_cleartext,
              "Lab mode: write secrets in clear instead of their masked form (length and keyed hash)");
