@@ -168,6 +168,14 @@ def check_sensor(cluster_binary, sensor, generator, rules, work):
         alerts = [l for l in lines if '"event_type":"alert"' in l]
         if not alerts:
             failures.append(f"{name}: no alerts on the demo capture")
+        # The stats record is followed by each output's delivery counters (an engine record).
+        reports = [json.loads(l) for l in lines if '"event_type":"engine"' in l]
+        kafka = [r for r in reports if r["engine"]["module"] == "output.kafka"]
+        if len(kafka) != 1 or not all(f"{key}=" in kafka[0]["engine"]["message"]
+                                      for key in ("produced", "delivered", "retries", "lost", "overflow", "queued")):
+            failures.append(f"{name}: no engine record with the Kafka delivery counters: {reports}")
+        elif kafka[0].get("host") != name or "lost=0 " not in kafka[0]["engine"]["message"]:
+            failures.append(f"{name}: the Kafka delivery counters name another host or a loss: {kafka[0]}")
     counts = ", ".join(f"{n}: {len(l)} records" for n, l in eve.items())
     return failures, f"kafka == eve.json for each sensor ({counts})"
 

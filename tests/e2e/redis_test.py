@@ -9,6 +9,7 @@ password-protected server; --check-config refuses an unknown mode.
 usage: redis_test.py SENSOR GENERATOR RULES_DIR WORKDIR
 Exits 77 (skipped) without redis-server/redis-cli or while the sensor has no outputs.redis options.
 """
+import json
 import os
 import shutil
 import socket
@@ -84,6 +85,11 @@ def run_sensor(sensor, rules, pcap, work, name, config_text, failures):
 def compare(name, eve, got, failures, ordered=True):
     if not any('"event_type":"alert"' in line for line in eve):
         failures.append(f"{name}: no alert in eve.json on the demo capture")
+    # The stats record is followed by each output's delivery counters (an engine record).
+    reports = [json.loads(line)["engine"] for line in eve if '"event_type":"engine"' in line]
+    redis = [r["message"] for r in reports if r["module"] == "output.redis"]
+    if len(redis) != 1 or not all(f"{key}=" in redis[0] for key in ("written", "dropped", "backlog", "resent")):
+        failures.append(f"{name}: no engine record with the Redis delivery counters: {reports}")
     a, b = (eve, got) if ordered else (sorted(eve), sorted(got))
     if a != b:
         failures.append(f"{name}: redis holds {len(got)} records, eve.json {len(eve)}; "
