@@ -216,13 +216,15 @@ class KafkaOutput::Impl : public std::enable_shared_from_this<Impl> {
     rapidjson::Document stats;
     stats.Parse(json, length);
     if (stats.HasParseError() || !stats.IsObject()) return 0;
-    // HasMember + operator[] rather than FindMember() != MemberEnd(): clang 14 in C++20 finds
-    // RapidJSON's iterator comparison ambiguous (-Wambiguous-reversed-operator).
+    // HasMember, operator[] and an index rather than comparing member iterators: clang 14 in C++20
+    // finds RapidJSON's iterator comparisons ambiguous (-Wambiguous-reversed-operator).
     if (!stats.HasMember("brokers") || !stats["brokers"].IsObject()) return 0;
+    const rapidjson::Value& brokers = stats["brokers"];
     std::uint64_t retries = 0;
-    for (const auto& broker : stats["brokers"].GetObject()) {
-      if (!broker.value.IsObject() || !broker.value.HasMember("txretries")) continue;
-      const rapidjson::Value& value = broker.value["txretries"];
+    for (rapidjson::SizeType i = 0; i < brokers.MemberCount(); ++i) {
+      const rapidjson::Value& broker = (brokers.MemberBegin() + i)->value;
+      if (!broker.IsObject() || !broker.HasMember("txretries")) continue;
+      const rapidjson::Value& value = broker["txretries"];
       if (value.IsUint64()) retries += value.GetUint64();
     }
     // Broker objects come and go (bootstrap entries are replaced by the real ones): never count down.

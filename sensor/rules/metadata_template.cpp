@@ -11,7 +11,7 @@ namespace spanwatch::rules {
 
 void TextBuffer::append(std::string_view text) {
   const std::size_t n = std::min(text.size(), capacity_ - size_);
-  std::memcpy(data_ + size_, text.data(), n);
+  if (n != 0) std::memcpy(data_ + size_, text.data(), n);  // an empty view may hold a null pointer
   size_ += n;
   truncated_ = truncated_ || n < text.size();
 }

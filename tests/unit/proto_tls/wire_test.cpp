@@ -83,7 +83,8 @@ TEST_CASE("a malformed extension body is reported without losing the rest of the
   append(extensions, t::extension(43, Frame{5, 0x03, 0x04}));  // supported_versions list overruns
   append(extensions, t::server_name_extension("still.example.test"));
   proto::tls::ClientHelloWire wire;
-  REQUIRE(proto::tls::parse_client_hello(client_hello_body(extensions), wire) == proto::tls::WireError::none);
+  const Frame body = client_hello_body(extensions);  // the wire holds views into it
+  REQUIRE(proto::tls::parse_client_hello(body, wire) == proto::tls::WireError::none);
   proto::tls::ClientState state{proto::tls::TlsOptions{}};
   CHECK(state.read(wire, 0x0301, false) == "tls.malformed_extension");
   CHECK(state.server_name.view() == "still.example.test");
