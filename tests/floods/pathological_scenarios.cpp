@@ -86,9 +86,9 @@ std::uint64_t write_smb_outstanding(const std::string& path, std::uint64_t reque
     smb2::Header h;
     h.credits = 31;
     d.send(Side::client, smb2::message(h, smb2::negotiate_request({smb2::dialect::smb210, smb2::dialect::smb302},
-                                                                     rng.bytes<16>())));
+                                                                     random_bytes<16>(rng))));
     h.response = true;
-    d.send(Side::server, smb2::message(h, smb2::negotiate_response(smb2::dialect::smb302, rng.bytes<16>(), 0,
+    d.send(Side::server, smb2::message(h, smb2::negotiate_response(smb2::dialect::smb302, random_bytes<16>(rng), 0,
                                                                    spnego::neg_token_init({}))));
     // Every request its own MessageId; the server never answers (its stack still ACKs).
     smb2::Header setup;
@@ -123,7 +123,7 @@ std::uint64_t write_tls_huge_client_hello(const std::string& path, std::uint32_t
     // A real ClientHello body, then filler up to the claimed length: the handshake header says
     // `length`, and the bytes follow in full 16 KiB records.
     tls::ClientHelloSpec hello;
-    hello.random = rng.bytes<32>();
+    hello.random = random_bytes<32>(rng);
     hello.server_name = "huge.example.test";
     Frame message = tls::client_hello(hello);
     message.resize(4 + std::max<std::size_t>(length, message.size() - 4), 0x41);

@@ -43,11 +43,11 @@ void smb_logon(FrameSink& sink, Rng& rng, const testing::Address& client, std::u
   h.credits = 31;
   d.send(Side::client, smb2::message(h, smb2::negotiate_request({smb2::dialect::smb202, smb2::dialect::smb210,
                                                                     smb2::dialect::smb300, smb2::dialect::smb302},
-                                                                   rng.bytes<16>())),
+                                                                   random_bytes<16>(rng))),
          false);
   h.response = true;
   h.credits = 1;
-  d.send(Side::server, smb2::message(h, smb2::negotiate_response(smb2::dialect::smb302, rng.bytes<16>(),
+  d.send(Side::server, smb2::message(h, smb2::negotiate_response(smb2::dialect::smb302, random_bytes<16>(rng),
                                                                  filetime(sink.now_ns()), spnego::neg_token_init({}))),
          false);
 
@@ -58,7 +58,7 @@ void smb_logon(FrameSink& sink, Rng& rng, const testing::Address& client, std::u
   d.send(Side::client, smb2::message(setup, smb2::session_setup_request(spnego::neg_token_init(ntlmssp::negotiate()))),
          false);
   ntlmssp::ChallengeSpec challenge;
-  challenge.server_challenge = rng.bytes<8>();
+  challenge.server_challenge = random_bytes<8>(rng);
   challenge.filetime = filetime(sink.now_ns());
   setup.response = true;
   setup.status = smb2::status::more_processing_required;
@@ -72,9 +72,9 @@ void smb_logon(FrameSink& sink, Rng& rng, const testing::Address& client, std::u
   auth.domain = "CORP";
   auth.user = user;
   auth.workstation = "WS042";
-  auth.nt_proof = rng.bytes<16>();
-  auth.client_challenge = rng.bytes<8>();
-  auth.encrypted_session_key = rng.bytes<16>();
+  auth.nt_proof = random_bytes<16>(rng);
+  auth.client_challenge = random_bytes<8>(rng);
+  auth.encrypted_session_key = random_bytes<16>(rng);
   auth.filetime = challenge.filetime;
   auth.target_info = ntlmssp::target_info(challenge);
   setup.response = false;
@@ -87,7 +87,7 @@ void smb_logon(FrameSink& sink, Rng& rng, const testing::Address& client, std::u
   d.pause(2000000);  // the domain controller round trip
   if (succeeds) {
     setup.flags = smb2::header_flag::signed_message;
-    setup.signature = rng.bytes<16>();
+    setup.signature = random_bytes<16>(rng);
     d.send(Side::server, smb2::message(setup, smb2::session_setup_response(spnego::neg_token_resp(
                                                   spnego::NegState::accept_completed, false, {}))));
   } else {
@@ -122,7 +122,7 @@ void ftp_login_with_port(FrameSink& sink, Rng& rng, const testing::Address& clie
 void tls_legacy_rsa_session(FrameSink& sink, Rng& rng, const testing::Address& client, std::uint16_t client_port) {
   constexpr std::uint16_t version = tls::version::tls10;
   tls::ClientHelloSpec hello;
-  hello.random = rng.bytes<32>();
+  hello.random = random_bytes<32>(rng);
   hello.legacy_version = version;
   hello.server_name = "files.example.test";
   hello.cipher_suites = {tls::cipher::rsa_aes128_cbc_sha, tls::cipher::rsa_aes256_cbc_sha,
@@ -137,7 +137,7 @@ void tls_legacy_rsa_session(FrameSink& sink, Rng& rng, const testing::Address& c
   d.send(Side::client, tls::record(tls::ContentType::handshake, version, tls::client_hello(hello)));
   tls::ServerHelloSpec sh;
   sh.legacy_version = version;
-  sh.random = rng.bytes<32>();
+  sh.random = random_bytes<32>(rng);
   sh.session_id = random_frame(rng, 32);
   sh.cipher_suite = tls::cipher::rsa_aes128_cbc_sha;
   Frame flight = tls::server_hello(sh);

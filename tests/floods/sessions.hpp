@@ -8,30 +8,19 @@
 
 #include "frame_sink.hpp"
 #include "support/packet_builder.hpp"
+#include "tools/rng.hpp"
 
 namespace spanwatch::floods {
 
-// splitmix64, as spanwatch-gen: a seed gives the same capture everywhere.
-class Rng {
- public:
-  explicit Rng(std::uint64_t seed) : state_(seed) {}
-  std::uint64_t next() {
-    std::uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-  std::uint32_t next32() { return static_cast<std::uint32_t>(next() >> 32); }
-  template <std::size_t N>
-  std::array<std::uint8_t, N> bytes() {
-    std::array<std::uint8_t, N> out{};
-    for (auto& b : out) b = static_cast<std::uint8_t>(next());
-    return out;
-  }
+// spanwatch-gen's splitmix64: a seed gives the same capture everywhere.
+using Rng = tools::Rng;
 
- private:
-  std::uint64_t state_;
-};
+template <std::size_t N>
+std::array<std::uint8_t, N> random_bytes(Rng& rng) {
+  std::array<std::uint8_t, N> out{};
+  rng.fill(out);
+  return out;
+}
 
 inline const testing::Address smb_server = testing::Address::v4(10, 20, 0, 10);
 inline const testing::Address ftp_server = testing::Address::v4(10, 20, 0, 21);
