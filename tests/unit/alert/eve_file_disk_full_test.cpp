@@ -23,35 +23,6 @@ using namespace spanwatch::alert::testing;
 
 namespace {
 
-std::string numbered(int i) { return "{\"n\":" + std::to_string(i) + "}"; }  // 7 bytes + '\n'
-
-// The file size limit lowered for the scope (SIGXFSZ ignored): write(2) past it writes what fits,
-// then fails with EFBIG, which is what a filling disk does to a large write.
-class DiskFullAt {
- public:
-  explicit DiskFullAt(rlim_t bytes) {
-    getrlimit(RLIMIT_FSIZE, &saved_);
-    previous_ = std::signal(SIGXFSZ, SIG_IGN);
-    rlimit lowered = saved_;
-    lowered.rlim_cur = bytes;
-    setrlimit(RLIMIT_FSIZE, &lowered);
-  }
-  ~DiskFullAt() { space_returns(); }
-  DiskFullAt(const DiskFullAt&) = delete;
-  DiskFullAt& operator=(const DiskFullAt&) = delete;
-  void space_returns() {
-    if (lifted_) return;
-    lifted_ = true;
-    setrlimit(RLIMIT_FSIZE, &saved_);
-    std::signal(SIGXFSZ, previous_);
-  }
-
- private:
-  rlimit saved_{};
-  void (*previous_)(int) = SIG_DFL;
-  bool lifted_ = false;
-};
-
 // The default logger replaced by a ring buffer for the scope, to count what was logged.
 class CapturedLog {
  public:
@@ -88,7 +59,7 @@ TEST_CASE("a short write inside a line is cut back so the file ends with the las
   EveFile file;
   REQUIRE(file.open(path));
   {
-    DiskFullAt full(18);  // two whole lines (16 bytes) and two bytes of the third
+    FileSizeLimit full(18);  // two whole lines (16 bytes) and two bytes of the third
     for (int i = 0; i < 4; ++i) file.write(numbered(i));
     CHECK_FALSE(file.flush());
   }
@@ -114,7 +85,7 @@ TEST_CASE("wherever the disk fills, the lines written after it returns are whole
     EveFile file;
     REQUIRE(file.open(path));
     {
-      DiskFullAt full(limit);
+      FileSizeLimit full(limit);
       for (int i = 0; i < 5; ++i) file.write(numbered(i));
       CHECK_FALSE(file.flush());
       file.write(numbered(5));  // still full: nothing more reaches the file
@@ -155,7 +126,7 @@ TEST_CASE("an outage soon after a logged one is counted but not logged") {
   const std::string path = dir.file("eve.json");
   auto outage_then_recovery = [&path](EveFile& file, int line) {
     {
-      DiskFullAt full(std::filesystem::file_size(path));
+      FileSizeLimit full(std::filesystem::file_size(path));
       file.write(numbered(line));
       CHECK_FALSE(file.flush());
     }

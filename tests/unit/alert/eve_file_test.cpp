@@ -15,35 +15,11 @@ using namespace spanwatch::alert::testing;
 
 namespace {
 
-std::string numbered(int i) { return "{\"n\":" + std::to_string(i) + "}"; }
-
 std::vector<std::string> numbered_lines(int from, int to) {
   std::vector<std::string> out;
   for (int i = from; i < to; ++i) out.push_back(numbered(i));
   return out;
 }
-
-// Lowers the process's file size limit for the scope and ignores SIGXFSZ, so write(2) past the
-// limit writes what fits and then fails with EFBIG: a short write, as on a filling disk.
-class FileSizeLimit {
- public:
-  explicit FileSizeLimit(rlim_t bytes) {
-    getrlimit(RLIMIT_FSIZE, &saved_);
-    previous_handler_ = std::signal(SIGXFSZ, SIG_IGN);
-    rlimit lowered = saved_;
-    lowered.rlim_cur = bytes;
-    setrlimit(RLIMIT_FSIZE, &lowered);
-  }
-  ~FileSizeLimit() { lift(); }
-  void lift() {
-    setrlimit(RLIMIT_FSIZE, &saved_);
-    std::signal(SIGXFSZ, previous_handler_);
-  }
-
- private:
-  rlimit saved_{};
-  void (*previous_handler_)(int) = SIG_DFL;
-};
 
 }  // namespace
 

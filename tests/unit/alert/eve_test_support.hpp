@@ -1,5 +1,7 @@
 #pragma once
-// Helpers for the alert tests: parse a line back with RapidJSON, and a scratch directory.
+// Helpers for the alert tests: parse a line back with RapidJSON, a scratch directory, and a file
+// size limit that makes writes short as on a filling disk.
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -7,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <rapidjson/document.h>
@@ -14,6 +17,37 @@
 #include "core/ip_address.hpp"
 
 namespace spanwatch::alert::testing {
+
+// An EVE-like numbered line, 7 bytes for one digit ('\n' makes 8).
+inline std::string numbered(int i) { return "{\"n\":" + std::to_string(i) + "}"; }
+
+// Lowers the process's file size limit for the scope and ignores SIGXFSZ, so write(2) past the
+// limit writes what fits and then fails with EFBIG: a short write, as on a filling disk.
+class FileSizeLimit {
+ public:
+  explicit FileSizeLimit(rlim_t bytes) {
+    getrlimit(RLIMIT_FSIZE, &saved_);
+    previous_handler_ = std::signal(SIGXFSZ, SIG_IGN);
+    rlimit lowered = saved_;
+    lowered.rlim_cur = bytes;
+    setrlimit(RLIMIT_FSIZE, &lowered);
+  }
+  ~FileSizeLimit() { lift(); }
+  FileSizeLimit(const FileSizeLimit&) = delete;
+  FileSizeLimit& operator=(const FileSizeLimit&) = delete;
+  // Space returns: the limit and the signal handler as they were.
+  void lift() {
+    if (lifted_) return;
+    lifted_ = true;
+    setrlimit(RLIMIT_FSIZE, &saved_);
+    std::signal(SIGXFSZ, previous_handler_);
+  }
+
+ private:
+  rlimit saved_{};
+  void (*previous_handler_)(int) = SIG_DFL;
+  bool lifted_ = false;
+};
 
 inline rapidjson::Document parse_line(std::string_view line) {
   rapidjson::Document doc;
