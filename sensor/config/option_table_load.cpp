@@ -5,10 +5,13 @@
 #include <fstream>
 #include <sstream>
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/exceptions.h>
+#include <yaml-cpp/mark.h>
 #include <yaml-cpp/node/impl.h>
 #include <yaml-cpp/node/iterator.h>
 #include <yaml-cpp/node/parse.h>
+#include <yaml-cpp/parser.h>
 
 #include "config/option_table.hpp"
 #include "config/option_value.hpp"
@@ -84,18 +87,57 @@ class OptionTable::Loader {
   std::vector<Staged> staged_;
 };
 
+namespace {
+
+// Where the first two documents of a YAML stream start; the parse stops after the second.
+class DocumentStarts final : public YAML::EventHandler {
+ public:
+  std::vector<YAML::Mark> marks;
+  void OnDocumentStart(const YAML::Mark& mark) override { marks.push_back(mark); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
+// Counts documents without YAML::LoadAll: yaml-cpp 0.7 never consumes a stray flow indicator at
+// document level (a lone ","), so LoadAll yields empty documents at the same place for ever. A second
+// document that starts where the first did is that case, and an error.
+std::vector<YAML::Mark> document_starts(const std::string& yaml, const Source& source) {
+  std::istringstream stream(yaml);
+  YAML::Parser parser(stream);
+  DocumentStarts starts;
+  while (starts.marks.size() < 2 && parser.HandleNextDocument(starts)) {
+  }
+  if (starts.marks.size() == 2 && starts.marks[1].pos == starts.marks[0].pos) {
+    const YAML::Mark& at = starts.marks[1];
+    const std::size_t pos = static_cast<std::size_t>(at.pos);
+    source.fail(at, pos < yaml.size() ? "invalid YAML: unexpected '" + std::string(1, yaml[pos]) + "'"
+                                      : std::string("invalid YAML"));
+  }
+  return std::move(starts.marks);
+}
+
+}  // namespace
+
 void OptionTable::load_string(std::string_view yaml, std::string name) {
   const Source source = Source::text(std::move(name));
-  std::vector<YAML::Node> documents;
+  const std::string text(yaml);
+  YAML::Node root;
   try {
-    documents = YAML::LoadAll(std::string(yaml));
+    const std::vector<YAML::Mark> starts = document_starts(text, source);
+    if (starts.empty()) return;
+    if (starts.size() > 1) source.fail(starts[1], "expected one YAML document, found a second");
+    root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
     source.fail(e.mark, "invalid YAML: " + e.msg);
   }
-  if (documents.empty()) return;
-  if (documents.size() > 1) source.fail(documents[1].Mark(), "expected one YAML document, found a second");
   Loader loader(*this, source);
-  loader.stage_root(documents.front());
+  loader.stage_root(root);
   for (const Staged& staged : loader.staged()) options_[staged.option].write(staged.value);
 }
 

@@ -82,8 +82,16 @@ TEST_CASE("Duplicate keys and second documents are errors") {
   Bound b;
   CHECK(b.load_error("capture:\n  snaplen: 100\n  snaplen: 200\n") ==
         "t.yaml:3:3: duplicate key \"capture.snaplen\" (first at line 2)");
-  CHECK(b.load_error("capture: {}\n---\nflow: {}\n") == "t.yaml:3:1: expected one YAML document, found a second");
+  CHECK(b.load_error("capture: {}\n---\nflow: {}\n") == "t.yaml:2:1: expected one YAML document, found a second");  // the "---"
   CHECK(b.load_error("? [a, b]\n: 1\n") == "t.yaml:1:3: keys must be plain names");
+  CHECK(b.settings == Settings{});
+}
+
+TEST_CASE("A stray flow indicator at document level is an error, not an endless parse") {
+  // yaml-cpp 0.7's LoadAll never consumes it and returns empty documents for ever (found by fuzz_config).
+  Bound b;
+  CHECK(b.load_error(",") == "t.yaml:1:1: invalid YAML: unexpected ','");
+  CHECK(b.load_error("capture:\n  snaplen: 100\n,\n") == "t.yaml:3:1: invalid YAML: end of map not found");
   CHECK(b.settings == Settings{});
 }
 
