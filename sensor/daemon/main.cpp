@@ -83,6 +83,12 @@ void print_summary(const daemon::RunSummary& s) {
     std::printf(" (%llu more not written: protocols.anomaly_records_per_flow)",
                 static_cast<unsigned long long>(s.anomalies_suppressed));
   std::printf("\n");
+  if (s.checksum_offload_workers != 0)
+    std::printf("  checksums not checked: most TCP checksums in the first segments were bad, as when capturing on "
+                "a host that sends with checksum offload (stream.checksum_validation)\n");
+  if (s.checksum_ignored != 0)
+    std::printf("  checksums %llu TCP segments ignored for a bad checksum (stream.checksum_validation)\n",
+                static_cast<unsigned long long>(s.checksum_ignored));
   std::printf("  alerts    %llu", static_cast<unsigned long long>(s.alerts));
   separator = " (";
   for (const auto& [rule, count] : s.alerts_by_rule) {

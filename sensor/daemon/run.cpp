@@ -104,6 +104,8 @@ struct Totals {
     figures.malformed += r.malformed;
     figures.anomalies += r.anomalies;
     figures.anomalies_suppressed += r.anomalies_suppressed;
+    figures.checksum_ignored += r.checksum_ignored;
+    figures.checksum_offload_workers += r.checksum_offload;
     for (std::size_t p = 0; p < WorkerReport::protocols; ++p) {
       figures.events += r.events[p];
       figures.app_flows[p] += r.app_flows[p];

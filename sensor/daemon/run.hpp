@@ -24,6 +24,8 @@ struct RunSummary {
   std::uint64_t malformed = 0;
   std::uint64_t anomalies = 0;
   std::uint64_t anomalies_suppressed = 0;  // protocol anomalies past protocols.anomaly_records_per_flow
+  std::uint64_t checksum_ignored = 0;      // TCP segments kept out of reassembly for a bad checksum
+  std::uint64_t checksum_offload_workers = 0;  // workers whose sample said "checksum offload": checks stopped
   std::uint64_t events = 0;  // protocol events (logins, commands, handshakes, ...)
   std::uint64_t app_flows[static_cast<std::size_t>(events::Protocol::count_)] = {};
   std::uint64_t alerts = 0;

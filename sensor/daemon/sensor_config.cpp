@@ -73,6 +73,13 @@ void bind_options(config::OptionTable& t, SensorConfig& c) {
              "Out-of-order bytes one direction of one flow may hold", 4096);
   t.add_size("stream.depth", &s.depth, "Bytes per direction handed to protocol parsers (0: unlimited)");
   t.add_size("stream.segment_chunk_size", &s.segment_chunk_bytes, "Size of one storage chunk", 64, 65535);
+  t.add_enum("stream.checksum_validation", &s.checksum_validation,
+             "Keep TCP segments with a bad checksum out of the stream, as a receiver drops them (their bytes fill "
+             "a hole only if no good copy comes): yes, no, or auto (the first 1000 checked decide; over 10% bad "
+             "means checksum offload on the capturing host, and checks stop)",
+             {{"auto", flow::tcp::ChecksumValidation::automatic},
+              {"yes", flow::tcp::ChecksumValidation::yes},
+              {"no", flow::tcp::ChecksumValidation::no}});
 
   auto& a = c.engine.app;
   t.describe_section("protocols", "Application-layer parsers; a flow's protocol is recognised by content.");

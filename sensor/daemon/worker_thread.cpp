@@ -167,6 +167,9 @@ void WorkerThread::fill_report(WorkerReport& r) {
   r.anomalies = w.anomaly_records;
   const engine::AppLayerStats& app = worker.app_layer_stats();
   r.anomalies_suppressed = app.anomaly_records_suppressed;
+  const flow::tcp::ReassemblyStats stream = worker.stream_stats();
+  r.checksum_ignored = stream.invalid_checksum;
+  r.checksum_offload = stream.checksum_offload_suspected;
   for (std::size_t p = 0; p < WorkerReport::protocols; ++p) {
     r.events[p] = app.tx[p];
     r.app_flows[p] = app.flows[p];

@@ -46,7 +46,7 @@ struct WorkerReport {
   alert::StatsSnapshot stats;  // Suricata's stats paths; capture.* when live
   core::Timestamp last_packet;
   std::uint64_t packets = 0, bytes = 0, other_shard = 0, flows = 0, malformed = 0, anomalies = 0,
-                anomalies_suppressed = 0;
+                anomalies_suppressed = 0, checksum_ignored = 0, checksum_offload = 0;
   std::uint64_t events[protocols] = {};
   std::uint64_t app_flows[protocols] = {};
   std::uint64_t alerts = 0;

@@ -58,6 +58,7 @@ struct DecodedPacket {
   std::uint8_t icmp_type = 0;  // ICMP / ICMPv6 type and code, when transport is icmp or icmpv6
   std::uint8_t icmp_code = 0;
   core::Bytes payload;  // transport payload (TCP/UDP data, ICMP body after 8 bytes), trimmed to the IP length
+  core::Bytes tcp_segment;  // TCP header and payload, what the TCP checksum covers (when transport is tcp)
 };
 
 }  // namespace spanwatch::decode

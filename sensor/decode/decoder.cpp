@@ -9,7 +9,7 @@ namespace {
 // start-up cost was a large share of the decode time of a plain TCP packet.
 void reset(DecodedPacket& out) {
   // A new field in DecodedPacket must be cleared here too (ts and wire_length are set by decode()).
-  static_assert(sizeof(DecodedPacket) == 120, "reset() must clear every field of DecodedPacket");
+  static_assert(sizeof(DecodedPacket) == 136, "reset() must clear every field of DecodedPacket");
   out.vlan[0] = 0;
   out.vlan[1] = 0;
   out.vlan_count = 0;
@@ -26,6 +26,7 @@ void reset(DecodedPacket& out) {
   out.icmp_type = 0;
   out.icmp_code = 0;
   out.payload = {};
+  out.tcp_segment = {};
 }
 
 }  // namespace

@@ -65,6 +65,7 @@ DecodeStatus Decoder::decode_tcp(core::Bytes segment, DecodedPacket& out) {
   tcp.urgent_pointer = core::load_be16(p + 18);
   if (header_length > tcp_header) parse_tcp_options(p + tcp_header, header_length - tcp_header, tcp);
   out.payload = segment.subspan(header_length);
+  out.tcp_segment = segment;
   return DecodeStatus::ok;
 }
 

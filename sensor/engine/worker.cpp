@@ -1,6 +1,7 @@
 #include "engine/worker.hpp"
 
 #include "alert/anomaly_record.hpp"
+#include "decode/checksum.hpp"
 #include "engine/flow_header.hpp"
 #include "engine/packet_shard.hpp"
 
@@ -67,7 +68,12 @@ void Worker::on_tcp(flow::Flow& flow, core::Direction direction, const decode::D
   FlowState& state = states_[flow.extension];
   if (state.session.finished()) return;
   const std::uint64_t diff_before = reassembler_.stats().overlap_diff_data;
-  state.session.on_segment(direction, packet.tcp, packet.payload, packet.ts, state.slot);
+  // Only segments about to be reassembled are summed: bypassed flows returned above.
+  const flow::tcp::SegmentChecksum checksum =
+      !reassembler_.checks_checksums()      ? flow::tcp::SegmentChecksum::unchecked
+      : decode::tcp_checksum_valid(packet) ? flow::tcp::SegmentChecksum::good
+                                            : flow::tcp::SegmentChecksum::bad;
+  state.session.on_segment(direction, packet.tcp, packet.payload, packet.ts, state.slot, checksum);
   if (reassembler_.stats().overlap_diff_data != diff_before)
     write_anomaly(&flow, "stream", "stream.reassembly_overlap_different_data");
   if (state.session.stopped()) {

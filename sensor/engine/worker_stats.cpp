@@ -93,6 +93,7 @@ void add_stream(alert::StatsSnapshot& s, const flow::tcp::ReassemblyStats& t) {
   s.add("tcp.ack_unseen_data", t.ack_unseen_data);
   s.add("tcp.overlap", t.overlap);
   s.add("tcp.overlap_diff_data", t.overlap_diff_data);
+  s.add("tcp.invalid_checksum", t.invalid_checksum);
   s.add("tcp.segment_memcap_drop", t.segment_memcap_drop + t.segment_direction_cap_drop);
   s.add("tcp.segment_from_pool", t.segment_from_pool);
   s.add("tcp.stream_depth_reached", t.stream_depth_reached);

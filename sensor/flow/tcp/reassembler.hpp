@@ -23,6 +23,10 @@ class Reassembler {
   // Forgets a flow without consumer calls (teardown); finish() is the normal end of a flow.
   void release(TcpSession& session);
 
+  // Whether the engine should compute the checksum of the segments it hands to sessions: false once
+  // "automatic" validation has taken the capture for offloaded, or with validation off.
+  bool checks_checksums() const { return checksum_phase_ != ChecksumPhase::off; }
+
   // Counters, with the pool's current use filled in.
   ReassemblyStats stats() const;
   const ReassemblyOptions& options() const { return options_; }
@@ -31,10 +35,20 @@ class Reassembler {
  private:
   friend class TcpSession;
 
+  enum class ChecksumPhase : std::uint8_t {
+    sampling,    // "automatic", deciding: each direction's first segment decides for the direction
+    enforcing,   // every bad segment is ignored
+    off,         // not checked
+  };
+
+  // Whether a segment with this checksum goes on into reassembly; moves the sample on.
+  bool accept_checksum(StreamDirection& direction, SegmentChecksum checksum);
+
   ReassemblyOptions options_;
   SegmentPool pool_;
   std::uint32_t max_chunks_per_direction_;
   ReassemblyStats stats_;
+  ChecksumPhase checksum_phase_;
 };
 
 }  // namespace spanwatch::flow::tcp

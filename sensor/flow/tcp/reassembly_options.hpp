@@ -5,6 +5,27 @@
 
 namespace spanwatch::flow::tcp {
 
+// Whether TCP segments with a bad checksum are kept out of reassembly. The receiver drops them, so
+// an attacker can send junk with a bad checksum first and the real bytes after: a sensor that
+// takes the first copy sees the junk (Ptacek & Newsham's insertion). But a capture taken on a host
+// that sends with checksum offload has a bad checksum on every packet that host sent, and edited
+// captures (and some capture paths) carry single bad segments that no good copy ever follows. So a
+// segment kept out is not thrown away: its bytes wait beside the stream and fill the hole only if it
+// is declared lost (the peer ACKed past it and the sender moved on, or the flow ended) — a good copy
+// always wins, and nothing is lost when none comes.
+enum class ChecksumValidation : std::uint8_t {
+  // Suricata's "auto": the first checksum_sample_segments checked segments decide; if more than
+  // checksum_offload_percent of them are bad the capture is taken for offloaded and checksums are no
+  // longer looked at, otherwise bad segments are ignored from then on. Until the sample is complete,
+  // a direction of a flow whose first segment had a good checksum ignores its bad ones, and a
+  // direction that started bad is taken as offloaded (so small captures from such a host still work).
+  automatic,
+  yes,  // every segment with a bad checksum is ignored
+  no,   // checksums are not looked at
+};
+constexpr std::uint32_t checksum_sample_segments = 1000;
+constexpr std::uint32_t checksum_offload_percent = 10;
+
 struct ReassemblyOptions {
   // Storage for out-of-order segments shared by all sessions of one worker, preallocated at
   // construction as memcap_bytes / segment_chunk_bytes chunks (chunk headers come on top).
@@ -27,6 +48,7 @@ struct ReassemblyOptions {
   // A segment starting more than this beyond a direction's delivery point is ignored
   // (segment_out_of_window). Default: the largest window TCP can advertise (65535 << 14).
   std::uint64_t max_ahead_bytes = std::uint64_t{65535} << 14;
+  ChecksumValidation checksum_validation = ChecksumValidation::automatic;
 };
 
 }  // namespace spanwatch::flow::tcp

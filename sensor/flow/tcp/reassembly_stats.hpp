@@ -26,6 +26,11 @@ struct ReassemblyStats {
   std::uint64_t segment_from_pool = 0;            // chunks taken from the pool
   std::uint64_t stream_depth_reached = 0;         // directions that reached the depth option
   std::uint64_t bypassed = 0;                     // sessions whose consumer answered stop
+  std::uint64_t invalid_checksum = 0;   // segments kept out of reassembly for a bad TCP checksum
+  std::uint64_t checksum_fallback_bytes = 0;  // ... bytes of them delivered after all: no good copy came
+  std::uint64_t checksum_checked = 0;   // segments whose checksum was computed
+  std::uint64_t checksum_bad = 0;       // ... of which bad (ignored or, taken for offload, not)
+  std::uint64_t checksum_offload_suspected = 0;  // 1 once "automatic" stopped checking (see ChecksumValidation)
   std::uint64_t memuse = 0;             // bytes of pool storage reserved at construction
   std::uint64_t reassembly_memuse = 0;  // bytes of pool chunks currently holding segments
 };

@@ -115,6 +115,12 @@ void SegmentList::trim_before(SegmentPool& pool, std::uint64_t offset) {
   }
 }
 
+std::uint64_t SegmentList::end(const SegmentPool& pool) const {
+  std::uint64_t out = 0;
+  for (std::uint32_t i = head_; i != SegmentPool::none; i = pool.chunk(i).next) out = pool.chunk(i).end();
+  return out;
+}
+
 void SegmentList::clear(SegmentPool& pool) {
   while (head_ != SegmentPool::none) pool.release(unlink_front(pool));
 }

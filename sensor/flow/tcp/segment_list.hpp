@@ -30,6 +30,8 @@ class SegmentList {
   std::uint32_t head() const { return head_; }
   bool empty() const { return head_ == SegmentPool::none; }
   std::uint32_t chunk_count() const { return chunks_; }
+  // End offset of the last chunk (0 when empty). Walks the list.
+  std::uint64_t end(const SegmentPool& pool) const;
 
   // Unlinks the first chunk and returns it; the caller releases it to the pool when done with it.
   std::uint32_t unlink_front(SegmentPool& pool);

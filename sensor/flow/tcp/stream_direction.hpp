@@ -17,6 +17,9 @@ enum class StreamState : std::uint8_t {
   depth_reached,  // the depth option was reached: nothing more is delivered
 };
 
+// What the first checked segment of a direction said about its sender's checksums.
+enum class ChecksumTrust : std::uint8_t { unknown, verified, offloaded };
+
 struct StreamDirection {
   std::uint64_t next = 0;          // offset of the next byte owed to the consumer
   std::uint64_t reference = 0;     // highest in-order end seen on the wire: anchors sequence mapping
@@ -28,10 +31,13 @@ struct StreamDirection {
   std::uint32_t unfilled_segments = 0;  // segments of this direction since a marked hole last saw progress
   std::uint32_t base_seq = 0;      // sequence number of offset 0
   SegmentList pending;             // out-of-order bytes beyond `next`
+  SegmentList suspect;             // bytes of segments with a bad checksum beyond `next`: they fill a hole
+                                   //   only when it is declared lost (no good copy came)
   SequenceWindow wire;             // raw sequence numbers and window, for validating RSTs and ACKs
   StreamState state = StreamState::unseen;
   bool syn_seen = false;
   bool fin_seen = false;
+  ChecksumTrust checksums = ChecksumTrust::unknown;
 
   // Stream offset of a sequence number, taken within ±2^31 of `reference`; negative means before
   // the stream's start.

@@ -29,8 +29,12 @@ bool differs(std::uint64_t begin, Bytes bytes, std::uint64_t held_begin, Bytes h
 }  // namespace
 
 void TcpSession::on_segment(Direction dir, const decode::TcpInfo& tcp, Bytes payload, core::Timestamp,
-                            StreamConsumer& consumer) {
+                            StreamConsumer& consumer, SegmentChecksum checksum) {
   if (stopped_ || reset_ || finished_ || owner_ == nullptr) return;
+  if (checksum != SegmentChecksum::unchecked && !owner_->accept_checksum(directions_[core::index_of(dir)], checksum)) {
+    hold_suspect(dir, tcp, payload);
+    return;
+  }
   ReassemblyStats& stats = owner_->stats_;
   if (tcp.has(tcp_flag::urg)) ++stats.urg;
   if (tcp.has(tcp_flag::rst)) {
@@ -62,6 +66,21 @@ void TcpSession::on_segment(Direction dir, const decode::TcpInfo& tcp, Bytes pay
   const bool fin = tcp.has(tcp_flag::fin);
   if (!stopped_ && (!payload.empty() || fin)) handle_data(dir, data_seq, payload, fin, consumer);
   wait_for_acked_data(dir, d.next != next_before, consumer);
+}
+
+void TcpSession::hold_suspect(Direction dir, const decode::TcpInfo& tcp, Bytes payload) {
+  StreamDirection& d = directions_[core::index_of(dir)];
+  if (d.state != StreamState::open || payload.empty()) return;
+  const std::uint32_t data_seq = tcp.seq + (tcp.has(tcp_flag::syn) ? 1u : 0u);
+  if (beyond_reach(d, data_seq)) return;
+  const std::int64_t signed_begin = d.offset_of(data_seq);
+  const std::int64_t signed_end = signed_begin + static_cast<std::int64_t>(payload.size());
+  if (signed_end <= static_cast<std::int64_t>(d.next)) return;
+  const std::uint64_t begin = std::max<std::uint64_t>(static_cast<std::uint64_t>(std::max<std::int64_t>(signed_begin, 0)), d.next);
+  payload = payload.subspan(static_cast<std::size_t>(begin - static_cast<std::uint64_t>(signed_begin)));
+  // First copy wins among stand-ins; with no room the segment is simply not kept.
+  const SegmentList::InsertResult r = d.suspect.insert(owner_->pool_, begin, payload, owner_->max_chunks_per_direction_);
+  if (r.status == SegmentList::InsertStatus::inserted) owner_->stats_.segment_from_pool += r.chunks_taken;
 }
 
 void TcpSession::handle_rst(Direction dir, const decode::TcpInfo& tcp, StreamConsumer& consumer) {
@@ -278,8 +297,9 @@ void TcpSession::flush(Direction dir, StreamConsumer& consumer) {
     drain(dir, d.next, {}, consumer);
     if (halted(d)) return;
     std::uint64_t hole_end = 0;
-    // The FIN, or else the peer's ACK, tells how long the stream was.
-    const std::uint64_t tail = std::max(d.acked, d.fin_seen ? d.fin_offset : 0);
+    // The FIN, or else the peer's ACK or bytes held from bad-checksum segments, tell how long the stream was.
+    const std::uint64_t tail =
+        std::max({d.acked, d.fin_seen ? d.fin_offset : 0, d.suspect.empty() ? 0 : d.suspect.end(owner_->pool_)});
     if (const std::uint32_t head = d.pending.head(); head != SegmentPool::none) {
       hole_end = pool.chunk(head).offset;
     } else if (d.next < tail) {
@@ -319,6 +339,27 @@ void TcpSession::feed(Direction dir, Bytes bytes, StreamConsumer& consumer) {
 
 void TcpSession::gap(Direction dir, std::uint64_t length, StreamConsumer& consumer) {
   StreamDirection& d = directions_[core::index_of(dir)];
+  SegmentPool& pool = owner_->pool_;
+  const std::uint64_t end = saturating_add(d.next, length);
+  while (!d.suspect.empty() && !halted(d) && d.next < end) {
+    d.suspect.trim_before(pool, d.next);
+    const std::uint32_t head = d.suspect.head();
+    if (head == SegmentPool::none || pool.chunk(head).offset >= end) break;
+    const SegmentChunk piece = pool.chunk(head);
+    if (piece.offset > d.next) {
+      report_gap(dir, piece.offset - d.next, consumer);
+      continue;
+    }
+    const std::uint64_t until = std::min(end, piece.end());
+    owner_->stats_.checksum_fallback_bytes += until - d.next;
+    // The chunk stays linked while the consumer reads it; after_advance trims it once it is read.
+    feed(dir, pool.bytes(head).first(static_cast<std::size_t>(until - d.next)), consumer);
+  }
+  if (!halted(d) && (d.next < end || length == 0)) report_gap(dir, end - d.next, consumer);
+}
+
+void TcpSession::report_gap(Direction dir, std::uint64_t length, StreamConsumer& consumer) {
+  StreamDirection& d = directions_[core::index_of(dir)];
   ++owner_->stats_.reassembly_gap;
   if (d.next < d.acked) ++owner_->stats_.ack_unseen_data;  // the receiver had bytes the capture lost
   const StreamVerdict verdict = consumer.gap(dir, length);
@@ -351,22 +392,29 @@ void TcpSession::apply(Direction dir, StreamVerdict verdict) {
 
 void TcpSession::after_advance(StreamDirection& d) {
   if (d.state != StreamState::open) return;
+  // Stand-ins a good copy has overtaken are of no more use.
+  if (!d.suspect.empty()) d.suspect.trim_before(owner_->pool_, d.next);
   const std::uint64_t depth = owner_->options_.depth;
   if (depth != 0 && d.next >= depth) {
     d.state = StreamState::depth_reached;
     ++owner_->stats_.stream_depth_reached;
     d.pending.clear(owner_->pool_);
+    d.suspect.clear(owner_->pool_);
     return;
   }
   if (d.fin_seen && d.next >= d.fin_offset) {
     d.state = StreamState::closed;
     d.pending.clear(owner_->pool_);
+    d.suspect.clear(owner_->pool_);
   }
 }
 
 void TcpSession::release_buffers() {
   if (owner_ == nullptr) return;
-  for (StreamDirection& d : directions_) d.pending.clear(owner_->pool_);
+  for (StreamDirection& d : directions_) {
+    d.pending.clear(owner_->pool_);
+    d.suspect.clear(owner_->pool_);
+  }
 }
 
 }  // namespace spanwatch::flow::tcp

@@ -27,12 +27,16 @@ namespace spanwatch::flow::tcp {
 
 class Reassembler;
 
+// The segment's TCP checksum, when the engine computed it (Reassembler::checks_checksums()).
+enum class SegmentChecksum : std::uint8_t { unchecked, good, bad };
+
 class TcpSession {
  public:
   // `dir` is relative to the flow's client. `payload` must be the segment's TCP payload (it is
-  // handed to the consumer as is when in order). Does nothing before Reassembler::open().
+  // handed to the consumer as is when in order). A segment with a bad checksum may be ignored (see
+  // ChecksumValidation). Does nothing before Reassembler::open().
   void on_segment(core::Direction dir, const decode::TcpInfo& tcp, core::Bytes payload, core::Timestamp ts,
-                  StreamConsumer& consumer);
+                  StreamConsumer& consumer, SegmentChecksum checksum = SegmentChecksum::unchecked);
   // The flow ended: delivers what can be delivered, reports the remaining holes as gaps, then calls
   // consumer.finish() (also after stop). Returns the buffered chunks to the pool. Idempotent.
   void finish(StreamConsumer& consumer);
@@ -98,8 +102,13 @@ class TcpSession {
   // what lies beyond (RST, finish).
   void flush(core::Direction dir, StreamConsumer& consumer);
 
+  // Keeps the data of a segment with a bad checksum as a stand-in (StreamDirection::suspect).
+  void hold_suspect(core::Direction dir, const decode::TcpInfo& tcp, core::Bytes payload);
   void feed(core::Direction dir, core::Bytes bytes, StreamConsumer& consumer);
+  // Declares [next, next + length) lost: bytes held from bad-checksum segments are delivered for the
+  // parts they cover, the rest is reported to the consumer as gaps.
   void gap(core::Direction dir, std::uint64_t length, StreamConsumer& consumer);
+  void report_gap(core::Direction dir, std::uint64_t length, StreamConsumer& consumer);
   void apply(core::Direction dir, StreamVerdict verdict);
   void after_advance(StreamDirection& d);
   void release_buffers();
