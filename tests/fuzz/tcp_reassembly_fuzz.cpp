@@ -5,7 +5,8 @@
 //   flags    TCP flags as on the wire
 //   seq      be16, signed offset from the direction's initial sequence number
 //   ack      be16, signed offset from the other direction's initial sequence number
-//   window   u8 (scaled by 256)
+//   window   u8 (scaled by 256); its bit 0 set: the segment's TCP checksum is bad (validation is
+//            "auto", so bad segments are kept out or stand in for holes)
 //   length   u8, then that many payload bytes (each segment a heap copy of exactly its size)
 // Checks besides the sanitizers: no delivery after stop or finish, finish() reaches the consumer
 // exactly once however often it is called, and every pool chunk is back after finish.
@@ -86,7 +87,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     tcp.flags = in.u8();
     tcp.seq = isn[d] + static_cast<std::uint32_t>(static_cast<std::int16_t>(in.be16()));
     tcp.ack = isn[1 - d] + static_cast<std::uint32_t>(static_cast<std::int16_t>(in.be16()));
-    tcp.window = static_cast<std::uint16_t>(in.u8() << 8 | 0xff);
+    const std::uint8_t window = in.u8();
+    tcp.window = static_cast<std::uint16_t>(window << 8 | 0xff);
+    const auto checksum = (window & 1) ? flow::tcp::SegmentChecksum::bad : flow::tcp::SegmentChecksum::good;
     if (control & 2) {
       tcp.has_window_scale = true;
       tcp.window_scale = static_cast<std::uint8_t>(control >> 5);
@@ -96,7 +99,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::vector<std::uint8_t> payload(bytes.begin(), bytes.end());
     consumer.next_answer = answer;
     consumer.skip_length = static_cast<std::uint8_t>(tcp.seq);
-    session.on_segment(dir, tcp, core::Bytes(payload.data(), payload.size()), core::Timestamp{++second, 0}, consumer);
+    session.on_segment(dir, tcp, core::Bytes(payload.data(), payload.size()), core::Timestamp{++second, 0}, consumer,
+                       checksum);
   }
   session.finish(consumer);
   session.finish(consumer);  // idempotent
