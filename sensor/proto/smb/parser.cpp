@@ -19,20 +19,53 @@ bool smb2_command_wanted(std::uint16_t command) {
   return command <= static_cast<std::uint16_t>(Smb2Command::tree_connect);
 }
 
-// Appends within the capacity reserved at construction (callers never exceed it).
-void append(std::vector<std::uint8_t>& buffer, core::Bytes bytes) {
-  const std::size_t old = buffer.size();
-  buffer.resize(old + bytes.size());
-  if (!bytes.empty()) std::memcpy(buffer.data() + old, bytes.data(), bytes.size());
+// A parser built without the worker's buffers gets its own, one per direction built at once (so that
+// it, too, allocates nothing after construction).
+SmbOptions with_message_buffers(SmbOptions options) {
+  if (!options.message_buffers) options.message_buffers = make_message_buffers(options, 2);
+  return options;
 }
 
 }  // namespace
 
+std::shared_ptr<MessageBuffers> make_message_buffers(const SmbOptions& options, std::size_t preallocated) {
+  const std::size_t bytes = std::max<std::size_t>(options.max_message_bytes, peek_size);
+  return std::make_shared<MessageBuffers>(
+      [bytes] {
+        auto buffer = std::make_unique<std::vector<std::uint8_t>>();
+        buffer->reserve(bytes);
+        return buffer;
+      },
+      preallocated);
+}
+
 SmbParser::SmbParser(const SmbOptions& options)
-    : options_(options),
+    : options_(with_message_buffers(options)),
       session_setups_(options.max_pending_requests),
-      tree_connects_(options.max_pending_requests) {
-  for (auto& d : directions_) d.buffer.reserve(std::max<std::size_t>(options_.max_message_bytes, peek_size));
+      tree_connects_(options.max_pending_requests) {}
+
+SmbParser::~SmbParser() {
+  for (auto& d : directions_) drop(d);
+}
+
+core::Bytes SmbParser::buffered(const DirectionState& d) {
+  return d.buffer == nullptr ? core::Bytes{} : core::Bytes(*d.buffer);
+}
+
+// Appends within the capacity reserved (max(max_message_bytes, peek_size): callers never exceed it).
+void SmbParser::append(DirectionState& d, core::Bytes bytes) {
+  if (bytes.empty()) return;
+  if (d.buffer == nullptr) d.buffer = options_.message_buffers->take();  // empty, capacity reserved
+  const std::size_t old = d.buffer->size();
+  d.buffer->resize(old + bytes.size());
+  std::memcpy(d.buffer->data() + old, bytes.data(), bytes.size());
+}
+
+void SmbParser::drop(DirectionState& d) {
+  if (d.buffer == nullptr) return;
+  d.buffer->clear();
+  options_.message_buffers->give_back(d.buffer);
+  d.buffer = nullptr;
 }
 
 void SmbParser::reset() {
@@ -41,7 +74,7 @@ void SmbParser::reset() {
     d.window_size = 0;
     d.message_length = 0;
     d.discard_remaining = 0;
-    d.buffer.clear();
+    drop(d);
   }
   connection_ = {};
   session_setups_.clear();
@@ -67,7 +100,7 @@ Verdict SmbParser::feed(core::Direction direction, core::Bytes bytes, FeedContex
         at += on_header_bytes(d, input, context);
         // Zero copy: a whole message in the caller's bytes is parsed where it lies (up to the same
         // size limit as a buffered one, so the events do not depend on how the bytes were cut).
-        if (d.state == FrameState::peek && d.buffer.empty() && bytes.size() - at >= d.message_length &&
+        if (d.state == FrameState::peek && d.buffer == nullptr && bytes.size() - at >= d.message_length &&
             d.message_length <= options_.max_message_bytes) {
           handle_message(direction, bytes.subspan(at, d.message_length), context);
           at += d.message_length;
@@ -79,22 +112,23 @@ Verdict SmbParser::feed(core::Direction direction, core::Bytes bytes, FeedContex
       case FrameState::body: {
         const std::size_t goal = d.state == FrameState::peek ? std::min<std::size_t>(d.message_length, peek_size)
                                                              : d.message_length;
-        const std::size_t n = std::min(goal - d.buffer.size(), input.size());
-        append(d.buffer, input.first(n));
+        const std::size_t n = std::min(goal - buffered(d).size(), input.size());
+        append(d, input.first(n));
         at += n;
-        if (d.buffer.size() < goal) break;
-        if (d.state == FrameState::body || d.buffer.size() == d.message_length) {
-          handle_message(direction, d.buffer, context);
-          d.buffer.clear();
+        const core::Bytes message = buffered(d);
+        if (message.size() < goal) break;
+        if (d.state == FrameState::body || message.size() == d.message_length) {
+          handle_message(direction, message, context);
+          drop(d);
           d.state = FrameState::header;
-        } else if (!wants_message(d.buffer, context)) {
-          d.discard_remaining = d.message_length - d.buffer.size();
-          d.buffer.clear();
+        } else if (!wants_message(message, context)) {
+          d.discard_remaining = d.message_length - message.size();
+          drop(d);
           d.state = FrameState::discard;
         } else if (d.message_length > options_.max_message_bytes) {
           anomaly(SmbAnomaly::message_too_large, context);
-          d.discard_remaining = d.message_length - d.buffer.size();
-          d.buffer.clear();
+          d.discard_remaining = d.message_length - message.size();
+          drop(d);
           d.state = FrameState::discard;
         } else {
           d.state = FrameState::body;
@@ -148,7 +182,7 @@ std::size_t SmbParser::on_header_bytes(DirectionState& d, core::Bytes input, Fee
 
 void SmbParser::begin_message(DirectionState& d, std::uint32_t length) {
   d.message_length = length;
-  d.buffer.clear();
+  drop(d);
   d.state = length ? FrameState::peek : FrameState::header;
 }
 
@@ -169,7 +203,7 @@ std::size_t SmbParser::on_resync_bytes(DirectionState& d, core::Bytes input, Fee
     if (classify_magic(window.subspan(nbss_header_size)) == SmbMagic::none) continue;
     anomaly(SmbAnomaly::resynchronised, context);
     begin_message(d, header->length);
-    append(d.buffer, window.subspan(nbss_header_size));
+    append(d, window.subspan(nbss_header_size));
     d.window_size = 0;
     return at;
   }
@@ -234,7 +268,7 @@ Verdict SmbParser::gap(core::Direction direction, std::uint64_t length, FeedCont
   }
   d.state = FrameState::resync;
   d.window_size = 0;
-  d.buffer.clear();
+  drop(d);
   d.discard_remaining = 0;
   return Verdict::more();
 }

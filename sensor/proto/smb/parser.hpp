@@ -2,9 +2,11 @@
 // The SMB dissector: NetBIOS framing over 139/445, SMB1 and SMB2/3 NEGOTIATE, SESSION_SETUP and
 // TREE_CONNECT, reported as smb::Negotiate / SessionSetup / TreeConnect events. Messages it does not
 // parse (READ/WRITE bodies...) are skipped by length without buffering; messages it parses are taken
-// from the caller's bytes when whole, or copied into one bounded buffer per direction when split.
+// from the caller's bytes when whole, or copied when split into a bounded buffer taken from the
+// worker's pool for as long as the message is incomplete.
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "core/counters.hpp"
@@ -13,8 +15,14 @@
 #include "proto/smb/smb_anomaly.hpp"
 #include "proto/smb/wire_smb1.hpp"
 #include "proto/smb/wire_smb2.hpp"
+#include "proto/worker_pool.hpp"
 
 namespace spanwatch::proto::smb {
+
+// Buffers for messages split across segments, shared by the SMB parsers of one worker: a parser
+// holds one per direction only while a wanted message is incomplete (reserved pages of a buffer per
+// parser and direction, mostly idle, were a third of a parser's memory). Not thread-safe.
+using MessageBuffers = proto::WorkerPool<std::vector<std::uint8_t>>;
 
 struct SmbOptions {
   // Largest NBSS message buffered whole when it arrives split (negotiate, session setup, tree
@@ -26,7 +34,12 @@ struct SmbOptions {
   std::uint32_t max_chain_length = 32;
   // Lab mode: SMB1 plaintext passwords leave the parser in clear (otherwise masked).
   bool log_cleartext_passwords = false;
+  // The worker's message buffers (make_message_buffers); null: each parser makes its own.
+  std::shared_ptr<MessageBuffers> message_buffers;
 };
+
+// A pool of buffers of max_message_bytes each (`preallocated` built at once; more at warm-up).
+std::shared_ptr<MessageBuffers> make_message_buffers(const SmbOptions& options, std::size_t preallocated);
 
 struct SmbCounters {
   std::uint64_t smb1_messages = 0;
@@ -42,6 +55,9 @@ struct SmbCounters {
 class SmbParser final : public Dissector {
  public:
   explicit SmbParser(const SmbOptions& options = {});
+  ~SmbParser() override;
+  SmbParser(const SmbParser&) = delete;
+  SmbParser& operator=(const SmbParser&) = delete;
 
   events::Protocol protocol() const override { return events::Protocol::smb; }
   Verdict feed(core::Direction direction, core::Bytes bytes, FeedContext& context, std::size_t& consumed) override;
@@ -65,7 +81,7 @@ class SmbParser final : public Dissector {
     std::size_t window_size = 0;
     std::uint32_t message_length = 0;
     std::uint64_t discard_remaining = 0;
-    std::vector<std::uint8_t> buffer;  // capacity fixed at construction
+    std::vector<std::uint8_t>* buffer = nullptr;  // from options_.message_buffers while a message is split
   };
   // Dialect agreed for the connection (for session setup events).
   struct ConnectionState {
@@ -78,6 +94,10 @@ class SmbParser final : public Dissector {
   // Framing (parser.cpp).
   std::size_t on_header_bytes(DirectionState& d, core::Bytes input, FeedContext& context);
   std::size_t on_resync_bytes(DirectionState& d, core::Bytes input, FeedContext& context);
+  // The split message's bytes so far; append() takes a buffer on the first ones, drop() gives it back.
+  static core::Bytes buffered(const DirectionState& d);
+  void append(DirectionState& d, core::Bytes bytes);
+  void drop(DirectionState& d);
   // Whether a message starting with `first_bytes` is parsed (else skipped); counts the skipped ones.
   bool wants_message(core::Bytes first_bytes, FeedContext& context);
   void begin_message(DirectionState& d, std::uint32_t length);
@@ -108,7 +128,7 @@ class SmbParser final : public Dissector {
   PendingSessionSetup& insert_session_setup(std::uint64_t key, FeedContext& context);
   PendingTreeConnect& insert_tree_connect(std::uint64_t key, FeedContext& context);
 
-  SmbOptions options_;
+  SmbOptions options_;  // options_.message_buffers is never null (declared first: outlives directions_)
   std::array<DirectionState, 2> directions_;
   ConnectionState connection_;
   PendingTable<PendingSessionSetup> session_setups_;

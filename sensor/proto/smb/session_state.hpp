@@ -1,7 +1,9 @@
 #pragma once
 // Requests waiting for their response, copied into bounded inline storage (the request bytes die
-// with the packet): who tried to log on, which share, which dialects. Fixed-size tables allocated
-// once per parser; the oldest entry gives way when one is full (counted by the parser).
+// with the packet): who tried to log on, which share, which dialects. Tables reserved once per
+// parser and filled only as far as requests are outstanding (a session has one or two at a time, so
+// the pages of the rest are never touched); the oldest entry gives way when one is full (counted by
+// the parser).
 #include <array>
 #include <cstdint>
 #include <vector>
@@ -54,7 +56,7 @@ struct PendingNegotiate {
 template <class T>
 class PendingTable {
  public:
-  explicit PendingTable(std::size_t capacity) : slots_(capacity == 0 ? 1 : capacity) {}
+  explicit PendingTable(std::size_t capacity) : capacity_(capacity == 0 ? 1 : capacity) { slots_.reserve(capacity_); }
 
   // A slot for `key` (replacing an entry with the same key). Sets `evicted` when the oldest
   // entry had to give way.
@@ -68,6 +70,7 @@ class PendingTable {
       }
       if (!slot.used && !target) target = &slot;
     }
+    if (!target && slots_.size() < capacity_) target = &slots_.emplace_back();  // within the reserve
     if (!target) {
       target = &slots_.front();
       for (auto& slot : slots_) {
@@ -112,13 +115,15 @@ class PendingTable {
       if (slot.used && predicate(slot.value)) slot.used = false;
     }
   }
+  // Slots ever filled since the last clear(): the most requests outstanding at once (memory touched).
+  std::size_t slots_filled() const { return slots_.size(); }
   std::size_t size() const {
     std::size_t n = 0;
     for (const auto& slot : slots_) n += slot.used ? 1 : 0;
     return n;
   }
   void clear() {
-    for (auto& slot : slots_) slot.used = false;
+    slots_.clear();  // keeps the reserve; a slot not in use is one never filled
     clock_ = 0;
   }
 
@@ -129,7 +134,8 @@ class PendingTable {
     std::uint64_t age = 0;
     T value;
   };
-  std::vector<Slot> slots_;
+  std::size_t capacity_;
+  std::vector<Slot> slots_;  // capacity_ reserved; grows to the most requests outstanding at once
   std::uint64_t clock_ = 0;
 };
 

@@ -15,16 +15,17 @@ CertificateCache::CertificateCache(std::size_t entries, std::size_t max_subject_
 
 void CertificateCache::copy(const CertificateInfo& from, CertificateInfo& to) {
   to.parsed = from.parsed;
-  to.subject = from.subject;
-  to.issuer = from.issuer;
-  to.serial = from.serial;
-  to.fingerprint = from.fingerprint;
+  // Only the bytes used: copying whole FixedStrings would fault in every page of the target.
+  to.subject.assign(from.subject.view());
+  to.issuer.assign(from.issuer.view());
+  to.serial.assign(from.serial.view());
+  to.fingerprint.assign(from.fingerprint.view());
   to.not_before = from.not_before;
   to.not_after = from.not_after;
   to.san_count = std::min(from.san_count, to.subject_alt_names.size());
   to.sans_truncated = from.sans_truncated || to.san_count < from.san_count;
   for (std::size_t i = 0; i < to.san_count; ++i) {
-    to.subject_alt_names[i] = from.subject_alt_names[i];
+    to.subject_alt_names[i].assign(from.subject_alt_names[i].view());
     to.san_views[i] = to.subject_alt_names[i].view();
   }
 }

@@ -10,30 +10,40 @@ namespace spanwatch::proto::tls {
 namespace {
 constexpr unsigned to_server = core::index_of(core::Direction::to_server);
 constexpr unsigned to_client = core::index_of(core::Direction::to_client);
+
+// A parser built without a worker's workspace gets its own, with a buffer per direction and a
+// certificate built at once (so that it, too, allocates nothing after construction).
+TlsOptions with_workspace(TlsOptions options) {
+  if (!options.workspace) options.workspace = std::make_shared<TlsWorkspace>(options, 2);
+  return options;
+}
 }  // namespace
 
 TlsParser::TlsParser(const TlsOptions& options)
-    : options_(options),
-      sides_{Side(*this, core::Direction::to_server, options.max_handshake_message),
-             Side(*this, core::Direction::to_client, options.max_handshake_message)},
+    : options_(with_workspace(options)),
+      sides_{Side(*this, core::Direction::to_server, options.max_handshake_message, workspace().messages()),
+             Side(*this, core::Direction::to_client, options.max_handshake_message, workspace().messages())},
       client_(options),
-      duplicate_(options),
-      server_(options),
-      certificate_(options.max_subject_alt_names) {}
+      server_(options) {}
+
+TlsParser::~TlsParser() { give_back_certificate(); }
+
+void TlsParser::give_back_certificate() {
+  if (certificate_ == nullptr) return;
+  workspace().certificates().give_back(certificate_);
+  certificate_ = nullptr;
+}
 
 void TlsParser::reset() {
   for (auto& side : sides_) side.reset();
   phase_ = Phase::hellos;
   client_.clear();
-  duplicate_.clear();
   server_.clear();
-  certificate_.clear();
+  give_back_certificate();
   certificate_seen_ = false;
   certificate_chain_length_ = 0;
   first_alert_ = {};
   alert_seen_ = {};
-  ja3_.clear();
-  ja3s_.clear();
 }
 
 Verdict TlsParser::feed(core::Direction direction, core::Bytes bytes, FeedContext& context, std::size_t& consumed) {
@@ -97,10 +107,11 @@ bool TlsParser::client_hello(core::Bytes body, std::uint16_t record_version, boo
   // After a HelloRetryRequest the second hello replaces the first. Without one, a second hello is a
   // duplicate: reported as its own event, but the handshake keeps describing the first.
   const bool duplicate = client_.hellos > 0 && !server_.hello_retry_request;
-  ClientState& target = duplicate ? duplicate_ : client_;
+  ClientState& scratch = workspace().duplicate_client_hello();  // scratch: used within this call only
+  ClientState& target = duplicate ? scratch : client_;
   if (duplicate) {
-    duplicate_.clear();
-    duplicate_.hellos = client_.hellos;
+    scratch.clear();
+    scratch.hellos = client_.hellos;
     anomaly("tls.duplicate_client_hello");
   }
   if (const auto a = target.read(hello, record_version, sslv2); !a.empty()) anomaly(a);
@@ -111,13 +122,10 @@ bool TlsParser::client_hello(core::Bytes body, std::uint16_t record_version, boo
   counters_.add(TlsCounter::client_hellos);
   context_->sink.emit(target.event());
   if (duplicate) {
-    client_.hellos = duplicate_.hellos;
-    client_.fallback_scsv = client_.fallback_scsv || duplicate_.fallback_scsv;
-    return true;
+    client_.hellos = scratch.hellos;
+    client_.fallback_scsv = client_.fallback_scsv || scratch.fallback_scsv;
   }
-  ja3_.make_ja3(client_.legacy_version, client_.cipher_suites.view(), client_.extensions.view(),
-                client_.supported_groups.view(), client_.point_formats.view());
-  return true;
+  return true;  // JA3 is built from client_ when the summary is emitted
 }
 
 bool TlsParser::server_hello(core::Bytes body, std::uint16_t record_version) {
@@ -125,8 +133,7 @@ bool TlsParser::server_hello(core::Bytes body, std::uint16_t record_version) {
     anomaly(a);
     if (!server_.hello_seen) return true;
   }
-  counters_.add(TlsCounter::server_hellos);
-  ja3s_.make_ja3s(server_.legacy_version, server_.cipher_suite, server_.extensions.view());
+  counters_.add(TlsCounter::server_hellos);  // JA3S is built from server_ when the summary is emitted
   const events::tls::ServerHello event = server_.event();
   context_->sink.emit(event);
   if (event.hello_retry_request) return true;  // a second ClientHello and ServerHello follow
@@ -146,24 +153,26 @@ bool TlsParser::certificate(core::Direction direction, core::Bytes body) {
   certificate_seen_ = true;
   certificate_chain_length_ = static_cast<unsigned>(count);
   counters_.add(TlsCounter::certificates);
-  if (!first.empty() && options_.parse_certificates &&
-      !(options_.certificate_cache ? options_.certificate_cache->read(first, certificate_)
-                                   : read_certificate(first, certificate_)))
-    anomaly("tls.invalid_certificate");
-  if (certificate_.sans_truncated) counters_.add(TlsCounter::list_truncated);
-
   events::tls::Certificate e;
   e.direction = direction;
   e.chain_length = certificate_chain_length_;
-  e.subject = certificate_.subject.view();
-  e.issuer = certificate_.issuer.view();
-  e.serial = certificate_.serial.view();
-  e.fingerprint = certificate_.fingerprint.view();
-  e.not_before = certificate_.not_before;
-  e.not_after = certificate_.not_after;
-  e.subject_alt_names = std::span<const std::string_view>(certificate_.san_views.data(), certificate_.san_count);
   e.der = first;
-  e.parsed = certificate_.parsed;
+  if (!first.empty() && options_.parse_certificates) {
+    certificate_ = workspace().certificates().take();
+    certificate_->clear();
+    if (!(options_.certificate_cache ? options_.certificate_cache->read(first, *certificate_)
+                                     : read_certificate(first, *certificate_)))
+      anomaly("tls.invalid_certificate");
+    if (certificate_->sans_truncated) counters_.add(TlsCounter::list_truncated);
+    e.subject = certificate_->subject.view();
+    e.issuer = certificate_->issuer.view();
+    e.serial = certificate_->serial.view();
+    e.fingerprint = certificate_->fingerprint.view();
+    e.not_before = certificate_->not_before;
+    e.not_after = certificate_->not_after;
+    e.subject_alt_names = std::span<const std::string_view>(certificate_->san_views.data(), certificate_->san_count);
+    e.parsed = certificate_->parsed;
+  }
   context_->sink.emit(e);
   return true;
 }

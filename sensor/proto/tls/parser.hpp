@@ -3,6 +3,8 @@
 // (tls.client_hello, tls.server_hello, tls.certificate, tls.alert, one tls.handshake summary).
 // After the handshake (both Finished in ≤ 1.2; a non-retry ServerHello in 1.3, after which
 // everything is encrypted) it emits the summary and returns Verdict::stop() so the flow is bypassed.
+// What it holds while in flight is small (both hellos' bounded copies, framing state); split
+// messages, the server certificate and scratch live in the worker's TlsWorkspace.
 #include <array>
 #include <cstdint>
 #include <string_view>
@@ -11,16 +13,17 @@
 #include "proto/dissector.hpp"
 #include "proto/tls/certificate.hpp"
 #include "proto/tls/client_state.hpp"
-#include "proto/tls/ja3.hpp"
 #include "proto/tls/record_layer.hpp"
 #include "proto/tls/server_state.hpp"
 #include "proto/tls/tls_options.hpp"
+#include "proto/tls/tls_workspace.hpp"
 
 namespace spanwatch::proto::tls {
 
 class TlsParser final : public Dissector {
  public:
   explicit TlsParser(const TlsOptions& options = {});
+  ~TlsParser() override;
   // The record layers call back into this object: it stays where it was built.
   TlsParser(const TlsParser&) = delete;
   TlsParser& operator=(const TlsParser&) = delete;
@@ -44,8 +47,8 @@ class TlsParser final : public Dissector {
   // Record-layer callbacks for one direction.
   class Side final : public RecordHandler {
    public:
-    Side(TlsParser& parser, core::Direction direction, std::size_t max_message)
-        : parser_(parser), direction_(direction), records_(max_message) {}
+    Side(TlsParser& parser, core::Direction direction, std::size_t max_message, RecordLayer::MessagePool& messages)
+        : parser_(parser), direction_(direction), records_(max_message, messages) {}
     bool on_handshake_message(const RecordHeader& record, std::uint8_t type, core::Bytes body) override;
     bool on_sslv2_client_hello(core::Bytes message) override;
     bool on_alert(std::uint8_t level, std::uint8_t description, bool encrypted) override;
@@ -73,22 +76,21 @@ class TlsParser final : public Dissector {
   bool alert(core::Direction direction, std::uint8_t level, std::uint8_t description, bool encrypted);
   void anomaly(std::string_view name);
   void emit_summary(events::tls::HandshakeEnd end);
+  void give_back_certificate();
+  TlsWorkspace& workspace() { return *options_.workspace; }
   bool end_handshake(events::tls::HandshakeEnd end);
 
-  TlsOptions options_;
+  TlsOptions options_;  // options_.workspace is never null (declared first: outlives the sides' buffers)
   std::array<Side, 2> sides_;
   FeedContext* context_ = nullptr;  // set during feed/gap/finish only
   Phase phase_ = Phase::hellos;
   ClientState client_;
-  ClientState duplicate_;  // scratch for a second ClientHello that no HelloRetryRequest asked for
   ServerState server_;
-  CertificateInfo certificate_;
+  CertificateInfo* certificate_ = nullptr;  // from the workspace once a server certificate is decoded
   bool certificate_seen_ = false;
   unsigned certificate_chain_length_ = 0;
   std::array<events::tls::Alert, 2> first_alert_{};
   std::array<bool, 2> alert_seen_{};
-  Fingerprint ja3_;
-  Fingerprint ja3s_;
   core::EnumCounters<TlsCounter> counters_;
 };
 

@@ -4,8 +4,19 @@
 
 namespace spanwatch::proto::tls {
 
-RecordLayer::RecordLayer(std::size_t max_handshake_message) : max_message_(max_handshake_message) {
-  message_.reserve(max_message_);
+RecordLayer::RecordLayer(std::size_t max_handshake_message, MessagePool& messages)
+    : max_message_(max_handshake_message), messages_(messages) {}
+
+void RecordLayer::append_message(core::Bytes part) {
+  if (message_ == nullptr) message_ = messages_.take();  // empty, capacity max_message_: no growth
+  message_->insert(message_->end(), part.begin(), part.end());
+}
+
+void RecordLayer::give_back_message() {
+  if (message_ == nullptr) return;
+  message_->clear();
+  messages_.give_back(message_);
+  message_ = nullptr;
 }
 
 void RecordLayer::reset() {
@@ -19,14 +30,14 @@ void RecordLayer::reset() {
   message_header_have_ = 0;
   message_length_ = 0;
   message_left_ = 0;
-  message_.clear();
+  give_back_message();
   alert_have_ = 0;
   records_ = 0;
 }
 
 void RecordLayer::fail(RecordHandler& handler, std::string_view anomaly) {
   handler.on_anomaly(anomaly);
-  state_ = State::lost;
+  lose_sync();
 }
 
 std::size_t RecordLayer::feed(core::Bytes bytes, RecordHandler& handler, bool allow_sslv2) {
@@ -53,7 +64,7 @@ std::size_t RecordLayer::feed(core::Bytes bytes, RecordHandler& handler, bool al
             fail(handler, "tls.invalid_sslv2_hello");
             return bytes.size();
           }
-          message_.clear();
+          give_back_message();
           state_ = State::sslv2_body;
           ++records_;
           break;
@@ -76,14 +87,13 @@ std::size_t RecordLayer::feed(core::Bytes bytes, RecordHandler& handler, bool al
       }
       case State::sslv2_body: {
         const std::size_t n = std::min(record_left_, bytes.size() - at);
-        message_.insert(message_.end(), bytes.begin() + static_cast<std::ptrdiff_t>(at),
-                        bytes.begin() + static_cast<std::ptrdiff_t>(at + n));
+        append_message(bytes.subspan(at, n));
         record_left_ -= n;
         at += n;
         if (record_left_ == 0) {
           state_ = State::record_header;
-          const bool go_on = handler.on_sslv2_client_hello(message_);
-          message_.clear();
+          const bool go_on = handler.on_sslv2_client_hello(*message_);
+          give_back_message();
           if (!go_on) return at;
         }
         break;
@@ -108,7 +118,7 @@ bool RecordLayer::start_record(RecordHandler& handler, bool) {
     handler.on_anomaly("tls.interleaved_handshake");
     message_state_ = Message::header;
     message_header_have_ = 0;
-    message_.clear();
+    give_back_message();
   }
   if (record_.length == 0 && type != ContentType::application_data) handler.on_anomaly("tls.empty_record");
   bool go_on = true;
@@ -166,7 +176,7 @@ bool RecordLayer::read_handshake(core::Bytes piece, RecordHandler& handler) {
         message_length_ = (std::uint32_t{message_header_[1]} << 16) | (std::uint32_t{message_header_[2]} << 8) |
                           message_header_[3];
         message_left_ = message_length_;
-        message_.clear();
+        give_back_message();
         if (message_length_ > max_message_) {
           handler.on_anomaly("tls.handshake_message_too_long");
           message_state_ = Message::skipping;
@@ -184,17 +194,17 @@ bool RecordLayer::read_handshake(core::Bytes piece, RecordHandler& handler) {
         const core::Bytes part = piece.subspan(at, n);
         at += n;
         message_left_ -= n;
-        if (message_left_ == 0 && message_.empty()) {
+        if (message_left_ == 0 && message_ == nullptr) {
           // The whole message is in this piece: no copy.
           message_state_ = Message::header;
           if (!handler.on_handshake_message(record_, message_header_[0], part)) return false;
           break;
         }
-        message_.insert(message_.end(), part.begin(), part.end());
+        append_message(part);
         if (message_left_ == 0) {
           message_state_ = Message::header;
-          const bool go_on = handler.on_handshake_message(record_, message_header_[0], message_);
-          message_.clear();
+          const bool go_on = handler.on_handshake_message(record_, message_header_[0], *message_);
+          give_back_message();
           if (!go_on) return false;
         }
         break;

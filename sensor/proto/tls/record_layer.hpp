@@ -2,7 +2,8 @@
 // One direction's TLS record layer: finds records in an in-order byte stream that arrives in pieces
 // of any size, reassembles handshake messages that span records (and several per record), and hands
 // complete messages, alerts and ChangeCipherSpec to a RecordHandler. The only copy is a handshake
-// message (or a record header, an alert) split across calls, into a buffer allocated once.
+// message (or a record header, an alert) split across calls: the message goes into a buffer taken
+// from the worker's pool when the split is met and given back when the message is complete.
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -11,6 +12,7 @@
 
 #include "core/bytes.hpp"
 #include "proto/tls/wire.hpp"
+#include "proto/worker_pool.hpp"
 
 namespace spanwatch::proto::tls {
 
@@ -31,12 +33,19 @@ class RecordHandler {
 
 class RecordLayer {
  public:
-  explicit RecordLayer(std::size_t max_handshake_message);
+  using MessagePool = proto::WorkerPool<std::vector<std::uint8_t>>;
+  RecordLayer(std::size_t max_handshake_message, MessagePool& messages);
+  ~RecordLayer() { give_back_message(); }
+  RecordLayer(const RecordLayer&) = delete;
+  RecordLayer& operator=(const RecordLayer&) = delete;
 
   // Reads `bytes`; returns how many were read (all of them unless the handler stopped).
   std::size_t feed(core::Bytes bytes, RecordHandler& handler, bool allow_sslv2);
   // Bytes were lost: nothing more can be framed in this direction.
-  void lose_sync() { state_ = State::lost; }
+  void lose_sync() {
+    state_ = State::lost;
+    give_back_message();
+  }
   bool lost() const { return state_ == State::lost; }
   // From now on handshake records and alerts of this direction are encrypted (opaque). The handler
   // decides when: a ChangeCipherSpec in TLS ≤ 1.2, not the TLS 1.3 middlebox-compatibility one.
@@ -61,6 +70,9 @@ class RecordLayer {
   bool read_alert(core::Bytes piece, RecordHandler& handler);
   bool end_record(RecordHandler& handler);
   void fail(RecordHandler& handler, std::string_view anomaly);
+  // Appends to the message being assembled, taking a buffer on the first bytes.
+  void append_message(core::Bytes part);
+  void give_back_message();
 
   std::size_t max_message_;
   State state_ = State::record_header;
@@ -77,7 +89,8 @@ class RecordLayer {
   std::size_t message_header_have_ = 0;
   std::uint32_t message_length_ = 0;
   std::size_t message_left_ = 0;  // body bytes still expected
-  std::vector<std::uint8_t> message_;  // capacity max_message_, never grown
+  MessagePool& messages_;
+  std::vector<std::uint8_t>* message_ = nullptr;  // a split message's bytes so far; null: none
 
   std::array<std::uint8_t, 2> alert_{};
   std::size_t alert_have_ = 0;

@@ -64,23 +64,32 @@ void TlsParser::emit_summary(events::tls::HandshakeEnd end) {
 
   h.certificate_seen = certificate_seen_;
   h.certificate_chain_length = certificate_chain_length_;
-  if (certificate_.parsed) {
-    h.subject = certificate_.subject.view();
-    h.issuer = certificate_.issuer.view();
-    h.serial = certificate_.serial.view();
-    h.not_before = certificate_.not_before;
-    h.not_after = certificate_.not_after;
-    h.subject_alt_names = std::span<const std::string_view>(certificate_.san_views.data(), certificate_.san_count);
+  if (certificate_ != nullptr) {
+    if (certificate_->parsed) {
+      h.subject = certificate_->subject.view();
+      h.issuer = certificate_->issuer.view();
+      h.serial = certificate_->serial.view();
+      h.not_before = certificate_->not_before;
+      h.not_after = certificate_->not_after;
+      h.subject_alt_names = std::span<const std::string_view>(certificate_->san_views.data(), certificate_->san_count);
+    }
+    h.fingerprint = certificate_->fingerprint.view();
   }
-  h.fingerprint = certificate_.fingerprint.view();
 
+  // JA3/JA3S from the hellos kept (the last ClientHello that replaced the first, the last ServerHello),
+  // in the worker's scratch: they are needed only while the summary is emitted.
   if (h.client_hello_seen) {
-    h.ja3 = ja3_.text();
-    h.ja3_hash = ja3_.hash();
+    Fingerprint& ja3 = workspace().ja3();
+    ja3.make_ja3(client_.legacy_version, client_.cipher_suites.view(), client_.extensions.view(),
+                 client_.supported_groups.view(), client_.point_formats.view());
+    h.ja3 = ja3.text();
+    h.ja3_hash = ja3.hash();
   }
   if (h.server_hello_seen) {
-    h.ja3s = ja3s_.text();
-    h.ja3s_hash = ja3s_.hash();
+    Fingerprint& ja3s = workspace().ja3s();
+    ja3s.make_ja3s(server_.legacy_version, server_.cipher_suite, server_.extensions.view());
+    h.ja3s = ja3s.text();
+    h.ja3s_hash = ja3s.hash();
   }
   counters_.add(TlsCounter::handshakes);
   if (h.completed) counters_.add(TlsCounter::handshakes_completed);

@@ -7,6 +7,7 @@
 namespace spanwatch::proto::tls {
 
 class CertificateCache;
+class TlsWorkspace;
 
 struct TlsOptions {
   // One handshake message buffered across records/segments (a certificate chain is the large one).
@@ -25,6 +26,9 @@ struct TlsOptions {
   // Decoded certificates shared by the parsers of one worker (null: decode every one). The engine
   // gives each worker one; parsers of different threads must not share it.
   std::shared_ptr<CertificateCache> certificate_cache;
+  // Scratch and pools shared by the parsers of one worker (tls_workspace.hpp; null: each parser makes
+  // its own). The engine gives each worker one; parsers of different threads must not share it.
+  std::shared_ptr<TlsWorkspace> workspace;
 };
 
 enum class TlsCounter : std::uint8_t {
