@@ -4,6 +4,7 @@
 // line valid JSON even when the bytes are not UTF-8 (see README.md, "Strings from packets").
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -16,7 +17,20 @@
 
 namespace spanwatch::alert {
 
-using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+// RapidJSON's writer, plus one way to write a string that needs no escaping: RawValue would copy it
+// byte by byte after a one-byte quote; this writes the separator the writer's state calls for (its
+// Prefix, exactly as String() does) and the quoted text with one copy.
+class JsonWriter : public rapidjson::Writer<rapidjson::StringBuffer> {
+ public:
+  using Writer::Writer;
+  void plain_string(std::string_view text) {
+    Prefix(rapidjson::kStringType);
+    char* out = os_->Push(text.size() + 2);
+    out[0] = '"';
+    std::memcpy(out + 1, text.data(), text.size());
+    out[text.size() + 1] = '"';
+  }
+};
 
 class EveWriter {
  public:
@@ -45,6 +59,11 @@ class EveWriter {
   }
   JsonWriter& json() { return writer_; }
 
+  // "YYYY-MM-DDTHH:MM:SS" (UTC) of `unix_seconds`, as strftime writes it; empty when gmtime_r
+  // fails. Valid until the next call. Certificate dates repeat from record to record (a server's
+  // certificate, the certificate cache): the last few texts are kept.
+  std::string_view utc_date(std::int64_t unix_seconds);
+
   const EveContext& context() const { return context_; }
   // Offline capture moves from file to file; live capture never calls this.
   void set_pcap_filename(std::string_view path) { context_.pcap_filename.assign(path); }
@@ -71,6 +90,13 @@ class EveWriter {
   FlowHeader cached_flow_;
   std::string cached_flow_community_id_;  // cached_flow_.community_id points here
   std::string cached_flow_text_;          // `,"vlan":...,"community_id":"..."`; empty: nothing cached
+
+  struct CachedDate {
+    std::int64_t seconds = 0;
+    std::uint8_t size = 0;  // 0: empty entry
+    char text[32];
+  };
+  CachedDate cached_dates_[8];  // direct-mapped by the low bits of the seconds
 
   EveContext context_;
   rapidjson::StringBuffer buffer_;

@@ -1,7 +1,6 @@
 #include "alert/tls_record.hpp"
 
 #include <cstdio>
-#include <ctime>
 #include <span>
 
 namespace spanwatch::alert {
@@ -25,14 +24,10 @@ std::string_view hex_version(std::uint16_t version, char (&buffer)[24]) {
 }
 
 void write_date(EveWriter& writer, std::string_view key, std::int64_t unix_seconds) {
-  const std::time_t t = static_cast<std::time_t>(unix_seconds);
-  std::tm tm{};
-  if (gmtime_r(&t, &tm) == nullptr) return;
-  char text[32];
-  const std::size_t n = std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &tm);
-  if (n == 0) return;
+  const std::string_view text = writer.utc_date(unix_seconds);
+  if (text.empty()) return;
   writer.key(key);
-  writer.json().String(text, static_cast<rapidjson::SizeType>(n));
+  writer.json().String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
 }
 
 void write_numbers(EveWriter& writer, std::string_view key, std::span<const std::uint16_t> values) {

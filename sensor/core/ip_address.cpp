@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 
+#include <charconv>
 #include <cstring>
 #include <string>
 
@@ -25,9 +26,19 @@ std::optional<IpAddress> IpAddress::parse(std::string_view text) {
 }
 
 std::string_view IpAddress::to_chars(char (&buffer)[text_size]) const {
+  if (is_v4()) {
+    // Dotted quad with std::to_chars: glibc's inet_ntop formats IPv4 with sprintf (~1,800
+    // instructions an address, most of an EVE header); the text is the same.
+    char* out = buffer;
+    char* const end = buffer + sizeof buffer;
+    for (std::size_t i = 0; i < 4; ++i) {
+      if (i != 0) *out++ = '.';
+      out = std::to_chars(out, end, bytes_[i]).ptr;
+    }
+    return {buffer, static_cast<std::size_t>(out - buffer)};
+  }
   const char* out = nullptr;
-  if (is_v4()) out = inet_ntop(AF_INET, bytes_.data(), buffer, sizeof buffer);
-  else if (is_v6()) out = inet_ntop(AF_INET6, bytes_.data(), buffer, sizeof buffer);
+  if (is_v6()) out = inet_ntop(AF_INET6, bytes_.data(), buffer, sizeof buffer);
   if (out == nullptr) {
     buffer[0] = '\0';
     return {};

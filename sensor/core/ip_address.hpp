@@ -38,7 +38,7 @@ class IpAddress {
   const std::uint8_t* data() const { return bytes_.data(); }
   std::size_t size() const { return is_v4() ? 4 : is_v6() ? 16 : 0; }
 
-  // Text form (inet_ntop) into `buffer`, returned as a view of it.
+  // Text form (IPv4 dotted quad, IPv6 as inet_ntop writes it) into `buffer`, returned as a view of it.
   static constexpr std::size_t text_size = 46;
   std::string_view to_chars(char (&buffer)[text_size]) const;
 

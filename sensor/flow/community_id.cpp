@@ -6,6 +6,8 @@
 #include <cstring>
 #include <utility>
 
+#include "core/digest.hpp"
+
 namespace spanwatch::flow {
 namespace {
 
@@ -85,7 +87,9 @@ std::string_view write_community_id(const CommunityIdTuple& tuple, char* buffer,
     put16(out, destination_port);
   }
   unsigned char digest[SHA_DIGEST_LENGTH];
-  SHA1(input, static_cast<std::size_t>(out - input), digest);
+  // SHA1() as fallback, should the fetched algorithm be unavailable (the id must not change).
+  const std::size_t size = static_cast<std::size_t>(out - input);
+  if (!core::sha1(input, size, digest)) SHA1(input, size, digest);
 
   buffer[0] = '1';
   buffer[1] = ':';

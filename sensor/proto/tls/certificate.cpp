@@ -1,6 +1,6 @@
 #include "proto/tls/certificate.hpp"
 
-#include "proto/tls/digest.hpp"
+#include "core/digest.hpp"
 
 #include <arpa/inet.h>
 #include <openssl/asn1.h>
@@ -128,8 +128,8 @@ void CertificateInfo::clear() {
 
 bool read_certificate(core::Bytes der, CertificateInfo& out) {
   out.clear();
-  unsigned char sha1[sha1_size];
-  if (tls::sha1(der.data(), der.size(), sha1)) write_hex(core::Bytes(sha1, sha1_size), false, out.fingerprint);
+  unsigned char sha1[core::sha1_size];
+  if (core::sha1(der.data(), der.size(), sha1)) write_hex(core::Bytes(sha1, core::sha1_size), false, out.fingerprint);
 
   const unsigned char* p = der.data();
   std::unique_ptr<X509, X509Free> x509(d2i_X509(nullptr, &p, static_cast<long>(der.size())));

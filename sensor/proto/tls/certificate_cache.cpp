@@ -1,6 +1,6 @@
 #include "proto/tls/certificate_cache.hpp"
 
-#include "proto/tls/digest.hpp"
+#include "core/digest.hpp"
 
 
 #include <algorithm>
@@ -31,8 +31,8 @@ void CertificateCache::copy(const CertificateInfo& from, CertificateInfo& to) {
 }
 
 bool CertificateCache::read(core::Bytes der, CertificateInfo& out) {
-  std::array<unsigned char, sha1_size> sha1{};
-  tls::sha1(der.data(), der.size(), sha1.data());
+  std::array<unsigned char, core::sha1_size> sha1{};
+  core::sha1(der.data(), der.size(), sha1.data());
   std::uint32_t slot_hash = 0;
   std::memcpy(&slot_hash, sha1.data(), sizeof slot_hash);
   Entry& entry = entries_[slot_hash % entries_.size()];

@@ -4,7 +4,7 @@
 #include <charconv>
 
 #include "proto/tls/versions.hpp"
-#include "proto/tls/digest.hpp"
+#include "core/digest.hpp"
 
 namespace spanwatch::proto::tls {
 
@@ -37,10 +37,10 @@ void Fingerprint::append_list(std::span<const T> values) {
 }
 
 void Fingerprint::finish() {
-  unsigned char digest[md5_size];
-  const unsigned digest_length = md5_size;
+  unsigned char digest[core::md5_size];
+  const unsigned digest_length = core::md5_size;
   hash_length_ = 0;
-  if (!md5(text_.data(), length_, digest)) return;
+  if (!core::md5(text_.data(), length_, digest)) return;
   static constexpr char hex[] = "0123456789abcdef";
   for (unsigned i = 0; i < digest_length && hash_length_ + 2 <= hash_.size(); ++i) {
     hash_[hash_length_++] = hex[digest[i] >> 4];

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <ctime>
 #include <string>
 #include <vector>
 
@@ -274,4 +275,24 @@ TEST_CASE("a kept flow header is not used for a flow header that differs only in
   const std::string second = record_of(writer, {1, 0}, &flow);
   CHECK(first != second);
   CHECK(second.find("\"community_id\":\"1:XQU9") != std::string::npos);
+}
+
+TEST_CASE("certificate dates are strftime's UTC text, also when a kept date shares a slot") {
+  auto strftime_text = [](std::int64_t seconds) {
+    const std::time_t t = static_cast<std::time_t>(seconds);
+    std::tm tm{};
+    REQUIRE(gmtime_r(&t, &tm) != nullptr);
+    char text[64];
+    const std::size_t n = std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &tm);
+    return std::string(text, n);
+  };
+  EveWriter writer;
+  // Epoch, a leap day, single-digit fields, the last second of 9999, a year before 1000 and one
+  // after 9999 (written by strftime itself), and negative times.
+  const std::int64_t dates[] = {0,          951782400,    1709251199, 1234567890,  253402300799, -30610224000,
+                                253402300800, -1,         1009843200, 4102444800,  1700000008,   1700000000};
+  for (int pass = 0; pass < 2; ++pass) {  // the second pass reads kept texts (1700000000 and ...08 share a slot)
+    for (const std::int64_t seconds : dates) CHECK(std::string(writer.utc_date(seconds)) == strftime_text(seconds));
+  }
+  CHECK(writer.utc_date(1234567890) == "2009-02-13T23:31:30");
 }

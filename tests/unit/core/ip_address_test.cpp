@@ -1,5 +1,9 @@
 #include <catch2/catch.hpp>
 
+#include <arpa/inet.h>
+
+#include <string>
+
 #include "core/ip_address.hpp"
 
 using spanwatch::core::IpAddress;
@@ -29,4 +33,20 @@ TEST_CASE("IpAddress prefix membership respects family and partial bytes") {
 TEST_CASE("IpAddress orders by bytes with families apart") {
   CHECK(*IpAddress::parse("10.0.0.1") < *IpAddress::parse("10.0.0.2"));
   CHECK(*IpAddress::parse("10.0.0.1") == IpAddress::v4(0x0a000001u));
+}
+
+TEST_CASE("IPv4 text is what inet_ntop writes, for every octet value in every position") {
+  char buffer[IpAddress::text_size];
+  char expected[INET_ADDRSTRLEN];
+  for (unsigned position = 0; position < 4; ++position) {
+    for (unsigned value = 0; value < 256; ++value) {
+      std::uint8_t bytes[4] = {10, 0, 200, 9};
+      bytes[position] = static_cast<std::uint8_t>(value);
+      REQUIRE(inet_ntop(AF_INET, bytes, expected, sizeof expected) != nullptr);
+      CHECK(IpAddress::v4(bytes).to_chars(buffer) == std::string(expected));
+    }
+  }
+  const std::uint8_t widest[4] = {255, 255, 255, 255};
+  CHECK(IpAddress::v4(widest).to_chars(buffer) == "255.255.255.255");
+  CHECK(IpAddress().to_chars(buffer).empty());
 }

@@ -1,8 +1,8 @@
-#include "proto/tls/digest.hpp"
+#include "core/digest.hpp"
 
 #include <openssl/evp.h>
 
-namespace spanwatch::proto::tls {
+namespace spanwatch::core {
 namespace {
 
 struct Digests {
@@ -37,4 +37,4 @@ bool md5(const void* data, std::size_t size, unsigned char* out) {
   return run(digests().md5, data, size, out);
 }
 
-}  // namespace spanwatch::proto::tls
+}  // namespace spanwatch::core
