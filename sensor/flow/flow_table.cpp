@@ -115,8 +115,15 @@ FlowLookup FlowTable::get(const decode::DecodedPacket& packet) {
 
 void FlowTable::expire(core::Timestamp now) {
   advance_clock(now);
+  // Called for every packet: most calls find nothing due, and know it from one comparison.
+  if (!emergency_ && now_ns_ < next_deadline_ns_) return;
   for (const TimeoutList& list : lists_) {
     while (list.oldest != no_slot && expired(slots_[list.oldest])) end(list.oldest, FlowEndReason::timeout);
+  }
+  next_deadline_ns_ = std::numeric_limits<std::int64_t>::max();
+  for (std::size_t c = 0; c < timeout_class_count; ++c) {
+    if (lists_[c].oldest != no_slot)
+      next_deadline_ns_ = std::min(next_deadline_ns_, slots_[lists_[c].oldest].touched_ns + timeouts_ns_[c]);
   }
   leave_emergency_if_recovered();
 }
@@ -258,7 +265,9 @@ void FlowTable::list_unlink(std::uint32_t index) {
 
 void FlowTable::list_append(std::uint32_t index) {
   Slot& slot = slots_[index];
-  TimeoutList& list = lists_[static_cast<std::size_t>(slot.timeout_class)];
+  const auto c = static_cast<std::size_t>(slot.timeout_class);
+  TimeoutList& list = lists_[c];
+  next_deadline_ns_ = std::min(next_deadline_ns_, slot.touched_ns + timeouts_ns_[c]);
   slot.older = list.newest;
   slot.newer = no_slot;
   (list.newest == no_slot ? list.oldest : slots_[list.newest].newer) = index;
@@ -283,6 +292,7 @@ std::int64_t FlowTable::timeout_ns(TimeoutClass c) const {
 void FlowTable::leave_emergency_if_recovered() {
   if (!emergency_ || stats_.spare < recovered_spare_) return;
   emergency_ = false;
+  next_deadline_ns_ = 0;  // deadlines were not tracked under the emergency timeouts
   ++stats_.emerg_mode_over;
 }
 

@@ -118,6 +118,9 @@ class FlowTable {
   std::uint32_t free_head_ = no_slot;
   TimeoutList lists_[timeout_class_count];
   std::int64_t now_ns_ = 0;  // the latest capture time seen: never steps back
+  // No listed flow is due before this (normal timeouts): list_append lowers it, expire() recomputes it
+  // after a pass. Removing or touching a flow only moves the true earliest deadline later.
+  std::int64_t next_deadline_ns_ = 0;
   FlowStats stats_;
 };
 
