@@ -9,6 +9,7 @@
 #include "proto/recognizer.hpp"
 #include "proto/tls/certificate_cache.hpp"
 #include "proto/tls/probe.hpp"
+#include "proto/tls/tls_workspace.hpp"
 
 namespace spanwatch::engine {
 namespace {
@@ -34,21 +35,28 @@ ProbeLayout layout_of(std::size_t buffer_bytes) {
   return {half, 2 * half};
 }
 
-template <class Options>
-Options with_credentials(Options options, const proto::CredentialOptions& credentials) {
-  options.credentials = credentials;
-  return options;
-}
-
-// One certificate cache per worker, shared by its TLS parsers.
-proto::tls::TlsOptions with_certificate_cache(proto::tls::TlsOptions options, std::size_t entries) {
+// One certificate cache and one workspace (scratch, split-message and certificate pools) per worker,
+// shared by its TLS parsers.
+proto::tls::TlsOptions tls_worker_options(proto::tls::TlsOptions options, std::size_t entries) {
   if (options.parse_certificates && entries != 0)
     options.certificate_cache = std::make_shared<proto::tls::CertificateCache>(entries, options.max_subject_alt_names);
+  options.workspace = std::make_shared<proto::tls::TlsWorkspace>(options);
   return options;
 }
 
-proto::smb::SmbOptions with_cleartext(proto::smb::SmbOptions options, const proto::CredentialOptions& credentials) {
+// One pool of split-message buffers per worker, shared by its SMB parsers; lab mode's cleartext.
+proto::smb::SmbOptions smb_worker_options(proto::smb::SmbOptions options, const proto::CredentialOptions& credentials) {
   options.log_cleartext_passwords = credentials.log_cleartext;
+  options.message_buffers = proto::smb::make_message_buffers(options, 0);
+  return options;
+}
+
+// One workspace (split-line buffers, pending-command rings, reply/listing text, scratch) per worker,
+// shared by its FTP or POP3 parsers; the credential handling.
+template <class Options, class Workspace = typename decltype(Options::workspace)::element_type>
+Options line_worker_options(Options options, const proto::CredentialOptions& credentials) {
+  options.credentials = credentials;
+  options.workspace = std::make_shared<Workspace>(options);
   return options;
 }
 
@@ -93,10 +101,10 @@ AppLayer::AppLayer(const AppLayerOptions& options, alert::EveWriter& eve, alert:
     : options_(options),
       eve_(eve),
       records_(records),
-      ftp_(with_credentials(options.ftp, options.credentials), options.max_ftp),
-      pop3_(with_credentials(options.pop3, options.credentials), options.max_pop3),
-      smb_(with_cleartext(options.smb, options.credentials), options.max_smb),
-      tls_(with_certificate_cache(options.tls, options.certificate_cache_entries), options.max_tls),
+      ftp_(line_worker_options(options.ftp, options.credentials), options.max_ftp),
+      pop3_(line_worker_options(options.pop3, options.credentials), options.max_pop3),
+      smb_(smb_worker_options(options.smb, options.credentials), options.max_smb),
+      tls_(tls_worker_options(options.tls, options.certificate_cache_entries), options.max_tls),
       smtp_({}, options.max_starttls),
       imap_({}, options.max_starttls),
       probe_storage_(std::make_unique_for_overwrite<std::uint8_t[]>(std::size_t{options.probe_buffers} *

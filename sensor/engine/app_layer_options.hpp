@@ -20,14 +20,13 @@ struct AppLayerOptions {
   // After an unrecognised start, bytes watched for a TLS ClientHello that begins a client segment
   // (TLS behind HTTP CONNECT, SOCKS, RDP, LDAP or IRC STARTTLS); 0: bypass unrecognised flows at once.
   std::uint32_t late_tls_window = 64 * 1024;
-  // Parsers alive at once, per protocol; a flow that finds its pool empty is counted and bypassed.
-  // Parsers are created on first need, so these bound memory under load (each SMB parser holds
-  // about 50 KiB, each TLS parser ~12 KiB in a typical handshake) without costing it at rest. A
-  // handshake that finds its pool empty is a detection lost, so the TLS and SMB caps are sized for a
-  // busy span port (16 k handshakes in flight measured at +83 MiB over 2 k on the benchmark mix).
-  std::uint32_t max_ftp = 4096;
-  std::uint32_t max_pop3 = 4096;
-  std::uint32_t max_smb = 4096;
+  // Parsers alive at once, per protocol; a flow that finds its pool empty is counted and bypassed,
+  // a detection lost. Parsers are created on first need and hold 1-2 KiB in flight (TLS ~4 KiB with
+  // its hellos): split messages, pending requests and reply text come from per-worker pools only
+  // while used. So the caps are sized for a busy span port rather than for memory.
+  std::uint32_t max_ftp = 16384;
+  std::uint32_t max_pop3 = 16384;
+  std::uint32_t max_smb = 16384;
   std::uint32_t max_tls = 16384;
   std::uint32_t max_starttls = 1024;  // SMTP and IMAP, each
   bool eve_records = true;           // write ftp/pop3/smb/tls EVE records

@@ -6,11 +6,25 @@
 
 namespace spanwatch::proto {
 
-LineFramer::LineFramer(std::size_t max_line)
+std::shared_ptr<LineBuffers> make_line_buffers(std::size_t max_line, std::size_t preallocated) {
+  const std::size_t size = std::max<std::size_t>(max_line, 1) + 1;
+  return std::make_shared<LineBuffers>([size] { return std::make_unique<std::vector<char>>(size); }, preallocated);
+}
+
+LineFramer::LineFramer(std::size_t max_line, std::shared_ptr<LineBuffers> buffers)
     : max_line_(std::max<std::size_t>(max_line, 1)), buffer_size_(max_line_ + 1),
-      buffer_(std::make_unique_for_overwrite<char[]>(buffer_size_)) {}  // not zeroed: only [0, used_) is read
+      buffers_(buffers ? std::move(buffers) : make_line_buffers(max_line_, 0)) {}
+
+LineFramer::~LineFramer() { release(); }
+
+void LineFramer::release() {
+  if (buffer_ == nullptr) return;
+  buffers_->give_back(buffer_);
+  buffer_ = nullptr;
+}
 
 void LineFramer::reset() {
+  release();
   used_ = 0;
   buffer_returned_ = false;
   state_ = State::in_line;
@@ -18,6 +32,7 @@ void LineFramer::reset() {
 }
 
 void LineFramer::gap() {
+  release();
   used_ = 0;
   buffer_returned_ = false;
   state_ = State::discarding;
@@ -30,8 +45,13 @@ Line LineFramer::finish(std::string_view text, bool too_long, bool terminated) {
 }
 
 void LineFramer::append(std::string_view part) {
+  if (buffer_ == nullptr) {
+    buffer_ = buffers_->take();
+    // Only a pool built for a shorter max_line is short (never the engine's): allocation is then fine.
+    if (buffer_->size() < buffer_size_) buffer_->resize(buffer_size_);
+  }
   const std::size_t n = std::min(part.size(), buffer_size_ - used_);
-  std::memcpy(buffer_.get() + used_, part.data(), n);
+  std::memcpy(buffer_->data() + used_, part.data(), n);
   used_ += n;
 }
 
@@ -40,6 +60,7 @@ bool LineFramer::next(core::Bytes input, std::size_t& offset, Line& line) {
     used_ = 0;
     buffer_returned_ = false;
   }
+  if (used_ == 0) release();  // the last line was delivered (or none was split): hold nothing
   const std::size_t max = max_line_;
   while (offset < input.size()) {
     const std::string_view rest = core::as_chars(input.subspan(offset));
@@ -56,7 +77,7 @@ bool LineFramer::next(core::Bytes input, std::size_t& offset, Line& line) {
       append(rest.substr(0, max - std::min(max, used_)));  // fills the buffer up to max_line
       state_ = State::discarding;
       buffer_returned_ = true;
-      line = finish({buffer_.get(), used_}, true, false);
+      line = finish({buffer_->data(), used_}, true, false);
       return true;
     }
     offset += lf + 1;
@@ -77,10 +98,10 @@ bool LineFramer::next(core::Bytes input, std::size_t& offset, Line& line) {
     }
     const bool overflow = used_ + piece.size() > buffer_size_;
     append(piece);
-    const bool ends_in_cr = buffer_[used_ - 1] == '\r';
+    const bool ends_in_cr = (*buffer_)[used_ - 1] == '\r';
     const bool too_long = overflow || used_ - (ends_in_cr ? 1 : 0) > max;
     buffer_returned_ = true;
-    std::string_view text{buffer_.get(), used_};
+    std::string_view text{buffer_->data(), used_};
     if (too_long) {
       line = finish(text.substr(0, std::min(text.size(), max)), true, true);
       return true;

@@ -1,7 +1,9 @@
 #pragma once
 // Finds CRLF-terminated lines in one direction's in-order bytes (FTP, POP3, SMTP, IMAP). A line
 // that lies whole inside one feed call is returned as a view of that call's bytes (no copy); only
-// the tail of a line split across calls is copied, into a buffer allocated once at construction.
+// the tail of a line split across calls is copied, into a buffer taken from the worker's LineBuffers
+// pool when the split is met and given back once the line is delivered (or on gap()/reset()), so an
+// idle framer holds no buffer.
 // A line longer than `max_line` is returned once, cut at max_line and flagged `too_long`; the rest
 // of it, up to its terminator, is discarded. A bare LF also ends a line (servers send them);
 // a trailing CR is stripped.
@@ -12,6 +14,7 @@
 #include <vector>
 
 #include "core/bytes.hpp"
+#include "proto/worker_pool.hpp"
 
 namespace spanwatch::proto {
 
@@ -21,9 +24,18 @@ struct Line {
   bool terminated = true; // false only for a too-long line reported before its terminator
 };
 
+// Buffers of max_line + 1 bytes for lines split across segments, shared by the framers of one
+// protocol in one worker. Not thread-safe.
+using LineBuffers = WorkerPool<std::vector<char>>;
+std::shared_ptr<LineBuffers> make_line_buffers(std::size_t max_line, std::size_t preallocated);
+
 class LineFramer {
  public:
-  explicit LineFramer(std::size_t max_line);
+  // `buffers` must hold buffers for this max_line (make_line_buffers); null: the framer makes its own.
+  explicit LineFramer(std::size_t max_line, std::shared_ptr<LineBuffers> buffers = nullptr);
+  ~LineFramer();
+  LineFramer(const LineFramer&) = delete;
+  LineFramer& operator=(const LineFramer&) = delete;
 
   // The next line in `input` from `offset` on. Advances `offset` past what it used (a line's
   // terminator, or all of `input` when no terminator is left). Returns false when `input` holds no
@@ -35,6 +47,7 @@ class LineFramer {
   void reset();
 
   bool has_partial() const { return used_ > 0 && !buffer_returned_; }
+  bool holds_buffer() const { return buffer_ != nullptr; }
   std::size_t max_line() const { return max_line_; }
   std::uint64_t lines_too_long() const { return lines_too_long_; }
 
@@ -43,10 +56,13 @@ class LineFramer {
 
   Line finish(std::string_view text, bool too_long, bool terminated);
   void append(std::string_view part);
+  void release();  // gives the buffer back, if held
+
 
   std::size_t max_line_;
-  std::size_t buffer_size_;  // max_line + 1 bytes (room for a CR cut from its LF), allocated once
-  std::unique_ptr<char[]> buffer_;
+  std::size_t buffer_size_;  // max_line + 1 bytes (room for a CR cut from its LF)
+  std::shared_ptr<LineBuffers> buffers_;
+  std::vector<char>* buffer_ = nullptr;  // taken from buffers_ while a split line is held or delivered
   std::size_t used_ = 0;
   bool buffer_returned_ = false;  // the last line was a view of buffer_: clear it on the next call
   State state_ = State::in_line;

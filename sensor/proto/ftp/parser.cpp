@@ -51,27 +51,54 @@ bool is_anonymous(std::string_view user) { return iequals(user, "anonymous") || 
 
 std::string_view anomaly_name(FtpAnomaly anomaly) { return anomaly_names[static_cast<std::size_t>(anomaly)]; }
 
+namespace {
+FtpOptions with_workspace(FtpOptions options) {
+  if (!options.workspace) options.workspace = std::make_shared<FtpWorkspace>(options);
+  return options;
+}
+}  // namespace
+
 FtpParser::FtpParser(const FtpOptions& options)
-    : options_(options),
+    : options_(with_workspace(options)),
       masker_(options.credentials),
-      framers_{LineFramer(options.max_line), LineFramer(options.max_line)},
-      pending_capacity_(std::max<std::size_t>(options.max_pending_commands, 1)),
-      reply_text_size_(std::max<std::size_t>(options.max_reply_bytes, 1)),
-      reply_text_(std::make_unique_for_overwrite<char[]>(reply_text_size_)) {
-  pending_.reserve(pending_capacity_);
-  reply_lines_.reserve(std::max<std::size_t>(options.max_reply_lines, 1));
-  reply_codes_.reserve(std::max<std::size_t>(options.max_reply_lines, 1));
+      framers_{LineFramer(options.max_line, options_.workspace->lines),
+               LineFramer(options.max_line, options_.workspace->lines)},
+      pending_capacity_(std::max<std::size_t>(options.max_pending_commands, 1)) {}
+
+FtpParser::~FtpParser() {
+  release_pending();
+  release_reply();
+}
+
+void FtpParser::release_pending() {
+  if (pending_ == nullptr) return;
+  options_.workspace->pending.give_back(pending_);
+  pending_ = nullptr;
+}
+
+void FtpParser::release_reply() {
+  reply_text_used_ = 0;
+  if (reply_ == nullptr) return;
+  reply_->lines.clear();
+  reply_->codes.clear();
+  options_.workspace->replies.give_back(reply_);
+  reply_ = nullptr;
+}
+
+// Lines and codes cleared (as release_reply() leaves them).
+ReplyBuffer& FtpParser::reply_buffer() {
+  if (reply_ == nullptr) reply_ = options_.workspace->replies.take();
+  return *reply_;
 }
 
 void FtpParser::reset() {
   for (auto& framer : framers_) framer.reset();
+  release_pending();
+  release_reply();
   anomalies_ = {};
   pending_head_ = pending_size_ = 0;
   reply_state_ = ReplyState::idle;
   multi_line_code_ = 0;
-  reply_text_used_ = 0;
-  reply_lines_.clear();
-  reply_codes_.clear();
   reply_truncated_ = false;
   passive_seen_ = false;
   login_ = LoginState::none;
@@ -146,7 +173,7 @@ Verdict FtpParser::on_request(const Line& line, FeedContext& context) {
   if (pending_size_ == pending_capacity_) {
     // The oldest command never got its reply: report it unanswered and make room.
     report(FtpAnomaly::too_many_pending_commands, context);
-    emit_reply(&pending_[pending_head_], 0, context);
+    emit_reply(&(*pending_)[pending_head_], 0, context);
     pop_pending();
     if (pending_before_gap_ > 0) --pending_before_gap_;
   }
@@ -283,12 +310,14 @@ Verdict FtpParser::on_reply_line(const Line& line, FeedContext& context, bool& s
 }
 
 void FtpParser::keep_reply_line(std::string_view text) {
-  if (reply_lines_.size() == reply_lines_.capacity() || reply_text_used_ + text.size() > reply_text_size_) {
+  ReplyBuffer& reply = reply_buffer();
+  if (reply.lines.size() == reply.lines.capacity() || reply_text_used_ + text.size() > reply.text_size) {
     reply_truncated_ = true;
     return;
   }
-  std::memcpy(reply_text_.get() + reply_text_used_, text.data(), text.size());
-  reply_lines_.emplace_back(reply_text_.get() + reply_text_used_, text.size());
+  char* at = reply.text.get() + reply_text_used_;
+  std::memcpy(at, text.data(), text.size());
+  reply.lines.emplace_back(at, text.size());
   reply_text_used_ += text.size();
 }
 
@@ -313,8 +342,8 @@ void FtpParser::on_passive_reply(std::uint16_t code, std::string_view text, Feed
     channel.address = parsed->address;
     channel.port = parsed->port;
     if (head_answers(code)) {
-      pending_[pending_head_].mode = DataMode::passive;
-      pending_[pending_head_].data_port = parsed->port;
+      (*pending_)[pending_head_].mode = DataMode::passive;
+      (*pending_)[pending_head_].data_port = parsed->port;
     }
   } else {
     report(FtpAnomaly::passive_reply_malformed, context);
@@ -323,7 +352,8 @@ void FtpParser::on_passive_reply(std::uint16_t code, std::string_view text, Feed
 }
 
 void FtpParser::on_reply(std::uint16_t code, FeedContext& context, bool& switch_now) {
-  if (reply_codes_.size() < reply_codes_.capacity()) reply_codes_.push_back(code);
+  std::vector<std::uint16_t>& codes = reply_buffer().codes;
+  if (codes.size() < codes.capacity()) codes.push_back(code);
   // 1xx is preliminary: the command's final reply is still to come (RETR: 150 ... 226).
   if (code >= 100 && code < 200) return;
   const bool greeting = !greeting_seen_ && (code == 220 || code == 421);
@@ -341,7 +371,7 @@ void FtpParser::on_reply(std::uint16_t code, FeedContext& context, bool& switch_
   // Paired in order (certain), or only because the code fits (after a request gap).
   const bool certain = pairing_ == Pairing::certain || pending_before_gap_ > 0;
   if (pending_before_gap_ > 0) --pending_before_gap_;
-  PendingCommand& command = pending_[pending_head_];
+  PendingCommand& command = (*pending_)[pending_head_];
   emit_reply(&command, code, context);
   const CommandKind kind = command.kind;
   pop_pending();
@@ -361,7 +391,7 @@ void FtpParser::on_reply(std::uint16_t code, FeedContext& context, bool& switch_
 bool FtpParser::head_answers(std::uint16_t code) const {
   if (pending_size_ == 0) return false;
   if (pairing_ == Pairing::certain || pending_before_gap_ > 0) return true;
-  return reply_fits(pending_[pending_head_].kind, code);
+  return reply_fits((*pending_)[pending_head_].kind, code);
 }
 
 void FtpParser::on_login_reply(CommandKind kind, std::uint16_t code, bool certain, FeedContext& context) {
@@ -394,14 +424,14 @@ void FtpParser::emit_reply(const PendingCommand* command, std::uint16_t code, Fe
     reply.data_port = command->data_port;
   }
   reply.code = code;
-  reply.codes = reply_codes_;
-  reply.lines = reply_lines_;
+  if (reply_ != nullptr) {
+    reply.codes = reply_->codes;
+    reply.lines = reply_->lines;
+  }
   reply.reply_truncated = reply_truncated_;
   if (reply_truncated_) report(FtpAnomaly::reply_truncated, context);
   context.sink.emit(reply);
-  reply_codes_.clear();
-  reply_lines_.clear();
-  reply_text_used_ = 0;
+  release_reply();
   reply_truncated_ = false;
 }
 
@@ -428,22 +458,30 @@ void FtpParser::emit_login(LoginOutcome outcome, std::uint16_t code, FeedContext
 void FtpParser::flush_pending(FeedContext& context) {
   // Commands that never got a final reply: one record each, without a reply.
   while (pending_size_ > 0) {
-    emit_reply(&pending_[pending_head_], 0, context);
+    emit_reply(&(*pending_)[pending_head_], 0, context);
     pop_pending();
   }
 }
 
 // Slots are constructed on first use (the capacity is reserved up front, so this never
-// reallocates): a session that does not pipeline touches one slot of its ring, not all of them.
-FtpParser::PendingCommand& FtpParser::pending_slot(std::size_t index) {
-  while (pending_.size() <= index) pending_.emplace_back();
-  return pending_[index];
+// reallocates): rings whose sessions do not pipeline have one slot, not all of them.
+PendingCommand& FtpParser::pending_slot(std::size_t index) {
+  if (pending_ == nullptr) {
+    pending_ = options_.workspace->pending.take();
+    // Only a workspace built for fewer commands is short (never the engine's): allocation is then fine.
+    if (pending_->capacity() < pending_capacity_) pending_->reserve(pending_capacity_);
+  }
+  while (pending_->size() <= index) pending_->emplace_back();
+  return (*pending_)[index];
 }
 
 void FtpParser::pop_pending() {
   pending_head_ = (pending_head_ + 1) % pending_capacity_;
   --pending_size_;
-  if (pending_size_ == 0) pending_head_ = 0;  // an empty ring refills from slot 0
+  if (pending_size_ == 0) {
+    pending_head_ = 0;  // an empty ring refills from slot 0
+    release_pending();
+  }
 }
 
 Verdict FtpParser::gap(core::Direction direction, std::uint64_t /*length*/, FeedContext& context) {

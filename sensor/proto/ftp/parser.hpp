@@ -15,6 +15,7 @@
 #include "proto/dissector.hpp"
 #include "proto/ftp/wire.hpp"
 #include "proto/line_framer.hpp"
+#include "proto/ftp/workspace.hpp"
 
 namespace spanwatch::proto::ftp {
 
@@ -25,6 +26,9 @@ struct FtpOptions {
   std::size_t max_reply_lines = 64;         // lines kept per transaction (multi-line replies)
   std::size_t max_reply_bytes = 8192;       // bytes kept per transaction
   std::size_t max_malformed_lines = 16;     // consecutive lines that are not FTP before detaching
+  // The worker's shared buffers (workspace.hpp), built from these same options; null: each parser
+  // makes its own.
+  std::shared_ptr<FtpWorkspace> workspace;
 };
 
 // Every limit and malformation, counted by name; each also emits an AppAnomaly "ftp.<name>".
@@ -48,6 +52,9 @@ std::string_view anomaly_name(FtpAnomaly anomaly);  // "ftp.request_line_too_lon
 class FtpParser final : public Dissector {
  public:
   explicit FtpParser(const FtpOptions& options = {});
+  ~FtpParser() override;
+  FtpParser(const FtpParser&) = delete;
+  FtpParser& operator=(const FtpParser&) = delete;
 
   events::Protocol protocol() const override { return events::Protocol::ftp; }
   Verdict feed(core::Direction direction, core::Bytes bytes, FeedContext& context, std::size_t& consumed) override;
@@ -58,7 +65,6 @@ class FtpParser final : public Dissector {
   const core::EnumCounters<FtpAnomaly>& anomalies() const { return anomalies_; }
 
  private:
-  enum class CommandKind : std::uint8_t { other, user, pass, acct, auth_tls, port, pasv, epsv, lpsv };
   enum class ReplyState : std::uint8_t { idle, multi_line };
   // user_accepted: 230 to USER; reported at the next command unless that is PASS (which then decides).
   enum class LoginState : std::uint8_t { none, user_sent, user_accepted, password_sent, account_sent };
@@ -66,15 +72,6 @@ class FtpParser final : public Dissector {
   // uncertain: client bytes were lost, so replies to unseen commands may come before those to the
   // commands queued after the gap; a reply is paired only with a command it fits.
   enum class Pairing : std::uint8_t { certain, uncertain };
-
-  struct PendingCommand {
-    core::FixedString<16> verb;
-    core::FixedString<512> arguments;  // masked for PASS / ACCT
-    bool truncated = false;
-    CommandKind kind = CommandKind::other;
-    events::ftp::DataMode mode = events::ftp::DataMode::none;
-    std::uint16_t data_port = 0;
-  };
 
   Verdict on_request(const Line& line, FeedContext& context);
   Verdict on_reply_line(const Line& line, FeedContext& context, bool& switch_now);
@@ -89,6 +86,9 @@ class FtpParser final : public Dissector {
   void emit_login(events::ftp::LoginOutcome outcome, std::uint16_t code, FeedContext& context);
   void flush_pending(FeedContext& context);
   PendingCommand& pending_slot(std::size_t index);
+  ReplyBuffer& reply_buffer();
+  void release_pending();
+  void release_reply();
   void pop_pending();
   Verdict malformed(FtpAnomaly anomaly, FeedContext& context);
   void report(FtpAnomaly anomaly, FeedContext& context);
@@ -98,20 +98,18 @@ class FtpParser final : public Dissector {
   LineFramer framers_[2];
   core::EnumCounters<FtpAnomaly> anomalies_;
 
-  // Commands awaiting a final reply: a ring of max_pending_commands slots, constructed on first use.
+  // Commands awaiting a final reply: a ring of max_pending_commands slots, taken from the workspace
+  // with the first and given back with the last.
   std::size_t pending_capacity_;
-  std::vector<PendingCommand> pending_;
+  PendingRing* pending_ = nullptr;
   std::size_t pending_head_ = 0;
   std::size_t pending_size_ = 0;
 
   // The transaction being answered: reply codes and lines since the last final reply.
   ReplyState reply_state_ = ReplyState::idle;
   std::uint16_t multi_line_code_ = 0;
-  std::size_t reply_text_size_;            // max_reply_bytes
-  std::unique_ptr<char[]> reply_text_;     // not zeroed: only [0, reply_text_used_) is read
+  ReplyBuffer* reply_ = nullptr;  // taken with the transaction's first line or code, given back when emitted
   std::size_t reply_text_used_ = 0;
-  std::vector<std::string_view> reply_lines_;  // views into reply_text_, capacity max_reply_lines
-  std::vector<std::uint16_t> reply_codes_;
   bool reply_truncated_ = false;
   bool passive_seen_ = false;  // the current transaction's 227/228/229 was already reported
 

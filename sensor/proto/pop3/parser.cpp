@@ -48,29 +48,49 @@ Status status_of(std::string_view line, std::string_view& rest) {
 
 std::string_view anomaly_name(Pop3Anomaly anomaly) { return anomaly_names[static_cast<std::size_t>(anomaly)]; }
 
+namespace {
+Pop3Options with_workspace(Pop3Options options) {
+  if (!options.workspace) options.workspace = std::make_shared<Pop3Workspace>(options);
+  return options;
+}
+}  // namespace
+
 Pop3Parser::Pop3Parser(const Pop3Options& options)
-    : options_(options),
+    : options_(with_workspace(options)),
       masker_(options.credentials),
-      framers_{LineFramer(options.max_line), LineFramer(options.max_line)},
-      decoded_size_(options.max_line / 4 * 3 + 3),
-      decoded_(std::make_unique_for_overwrite<std::uint8_t[]>(decoded_size_)),
-      pending_capacity_(std::max<std::size_t>(options.max_pending_commands, 1)),
-      data_text_size_(std::max<std::size_t>(options.max_data_bytes, 1)),
-      data_text_(std::make_unique_for_overwrite<char[]>(data_text_size_)) {
-  pending_.reserve(pending_capacity_);
-  data_lines_.reserve(std::max<std::size_t>(options.max_data_lines, 1));
+      framers_{LineFramer(options.max_line, options_.workspace->lines),
+               LineFramer(options.max_line, options_.workspace->lines)},
+      pending_capacity_(std::max<std::size_t>(options.max_pending_commands, 1)) {}
+
+Pop3Parser::~Pop3Parser() {
+  release_pending();
+  release_listing();
+}
+
+void Pop3Parser::release_pending() {
+  if (pending_ == nullptr) return;
+  options_.workspace->pending.give_back(pending_);
+  pending_ = nullptr;
+}
+
+void Pop3Parser::release_listing() {
+  data_text_used_ = 0;
+  if (listing_ == nullptr) return;
+  listing_->lines.clear();
+  options_.workspace->listings.give_back(listing_);
+  listing_ = nullptr;
 }
 
 void Pop3Parser::reset() {
   for (auto& framer : framers_) framer.reset();
+  release_pending();
+  release_listing();
   anomalies_ = {};
   pending_head_ = pending_size_ = 0;
   client_ = ClientState::command;
   server_ = ServerState::response;
   multi_line_status_ = Status::none;
   header_.clear();
-  data_text_used_ = 0;
-  data_lines_.clear();
   data_line_count_ = 0;
   data_truncated_ = false;
   data_lost_ = false;
@@ -145,7 +165,7 @@ Verdict Pop3Parser::on_request(const Line& line, FeedContext& context) {
 
   if (pending_size_ == pending_capacity_) {
     report(Pop3Anomaly::too_many_pending_commands, context);
-    emit_response(&pending_[pending_head_], Status::none, {}, context);
+    emit_response(&(*pending_)[pending_head_], Status::none, {}, context);
     pop_pending();
   }
   PendingCommand& slot = pending_slot((pending_head_ + pending_size_) % pending_capacity_);
@@ -226,7 +246,7 @@ void Pop3Parser::on_sasl_response(std::string_view line, FeedContext& context) {
   if (line == "*") return;  // the client cancels; the server's -ERR ends the exchange
   ++sasl_step_;
   if (line.empty() || line == "=") return;
-  const auto decoded = decode_base64(line, {decoded_.get(), decoded_size_});
+  const auto decoded = decode_base64(line, options_.workspace->decoded);
   if (!decoded) {
     report(Pop3Anomaly::sasl_base64_invalid, context);
     return;
@@ -279,14 +299,14 @@ Verdict Pop3Parser::on_response_line(const Line& line, FeedContext& context, boo
     std::string_view text = line.text;
     if (!text.empty() && text.front() == '.') text.remove_prefix(1);  // dot-stuffing
     ++data_line_count_;
-    if (pending_size_ > 0 && pending_[pending_head_].kind == CommandKind::listing) keep_data_line(text);
+    if (pending_size_ > 0 && (*pending_)[pending_head_].kind == CommandKind::listing) keep_data_line(text);
     return Verdict::more();
   }
   if (line.text.empty() && line.terminated) return Verdict::more();
   const Status status = status_of(line.text, rest);
   if (status == Status::none) return malformed(Pop3Anomaly::response_malformed, context);
   malformed_in_row_ = 0;
-  PendingCommand* front = pending_size_ > 0 ? &pending_[pending_head_] : nullptr;
+  PendingCommand* front = pending_size_ > 0 ? &(*pending_)[pending_head_] : nullptr;
   if (status == Status::continuation) {
     if (front == nullptr || front->kind != CommandKind::auth) return malformed(Pop3Anomaly::response_malformed, context);
     emit_response(front, status, rest, context);
@@ -297,8 +317,7 @@ Verdict Pop3Parser::on_response_line(const Line& line, FeedContext& context, boo
     server_ = ServerState::multi_line;
     multi_line_status_ = status;
     header_.assign(rest);
-    data_text_used_ = 0;
-    data_lines_.clear();
+    release_listing();
     data_line_count_ = 0;
     data_truncated_ = false;
     return Verdict::more();
@@ -310,7 +329,7 @@ Verdict Pop3Parser::on_response_line(const Line& line, FeedContext& context, boo
 
 std::size_t Pop3Parser::first_multi_line_pending() const {
   for (std::size_t i = 0; i < pending_size_; ++i) {
-    const CommandKind kind = pending_[(pending_head_ + i) % pending_capacity_].kind;
+    const CommandKind kind = (*pending_)[(pending_head_ + i) % pending_capacity_].kind;
     if (kind == CommandKind::listing || kind == CommandKind::body) return i;
   }
   return pending_size_;
@@ -339,22 +358,25 @@ bool Pop3Parser::on_resync_line(const Line& line, FeedContext& context, bool& sw
 }
 
 void Pop3Parser::drop_unanswered(FeedContext& context) {
-  if (pending_[pending_head_].kind == CommandKind::auth) client_ = ClientState::command;
+  if ((*pending_)[pending_head_].kind == CommandKind::auth) client_ = ClientState::command;
   // Not emit_response: the data held belongs to the cut multi-line response, not to this one.
   events::pop3::Response response;
-  response.command = pending_[pending_head_].verb.view();
-  response.command_arguments = pending_[pending_head_].arguments.view();
+  response.command = (*pending_)[pending_head_].verb.view();
+  response.command_arguments = (*pending_)[pending_head_].arguments.view();
   context.sink.emit(response);
   pop_pending();
 }
 
 void Pop3Parser::keep_data_line(std::string_view text) {
-  if (data_lines_.size() == data_lines_.capacity() || data_text_used_ + text.size() > data_text_size_) {
+  if (listing_ == nullptr) listing_ = options_.workspace->listings.take();  // lines cleared when given back
+  auto& lines = listing_->lines;
+  if (lines.size() == lines.capacity() || data_text_used_ + text.size() > listing_->text.size()) {
     data_truncated_ = true;
     return;
   }
-  std::memcpy(data_text_.get() + data_text_used_, text.data(), text.size());
-  data_lines_.emplace_back(data_text_.get() + data_text_used_, text.size());
+  char* at = listing_->text.data() + data_text_used_;
+  std::memcpy(at, text.data(), text.size());
+  lines.emplace_back(at, text.size());
   data_text_used_ += text.size();
 }
 
@@ -363,8 +385,8 @@ void Pop3Parser::on_final_response(Status status, FeedContext& context, bool& sw
     emit_response(nullptr, status, header_.view(), context);  // the greeting, or unsolicited
     return;
   }
-  const CommandKind kind = pending_[pending_head_].kind;
-  emit_response(&pending_[pending_head_], status, header_.view(), context);
+  const CommandKind kind = (*pending_)[pending_head_].kind;
+  emit_response(&(*pending_)[pending_head_], status, header_.view(), context);
   pop_pending();
   const LoginOutcome outcome = status == Status::ok ? LoginOutcome::success : LoginOutcome::failure;
   switch (kind) {
@@ -404,13 +426,12 @@ void Pop3Parser::emit_response(const PendingCommand* command, Status status, std
   }
   response.status = status;
   response.header = header;
-  response.data = data_lines_;
+  if (listing_ != nullptr) response.data = listing_->lines;
   response.data_truncated = data_truncated_ || data_lost_;
   response.data_lines = data_line_count_;
   if (data_truncated_) report(Pop3Anomaly::data_truncated, context);
   context.sink.emit(response);
-  data_lines_.clear();
-  data_text_used_ = 0;
+  release_listing();
   data_line_count_ = 0;
   data_truncated_ = false;
   data_lost_ = false;
@@ -438,14 +459,22 @@ void Pop3Parser::emit_login(LoginOutcome outcome, FeedContext& context) {
 void Pop3Parser::pop_pending() {
   pending_head_ = (pending_head_ + 1) % pending_capacity_;
   --pending_size_;
-  if (pending_size_ == 0) pending_head_ = 0;  // an empty ring refills from slot 0
+  if (pending_size_ == 0) {
+    pending_head_ = 0;  // an empty ring refills from slot 0
+    release_pending();
+  }
 }
 
 // Slots are constructed on first use (the capacity is reserved up front, so this never
-// reallocates): a session that does not pipeline touches one slot of its ring, not all of them.
-Pop3Parser::PendingCommand& Pop3Parser::pending_slot(std::size_t index) {
-  while (pending_.size() <= index) pending_.emplace_back();
-  return pending_[index];
+// reallocates): rings whose sessions do not pipeline have one slot, not all of them.
+PendingCommand& Pop3Parser::pending_slot(std::size_t index) {
+  if (pending_ == nullptr) {
+    pending_ = options_.workspace->pending.take();
+    // Only a workspace built for fewer commands is short (never the engine's): allocation is then fine.
+    if (pending_->capacity() < pending_capacity_) pending_->reserve(pending_capacity_);
+  }
+  while (pending_->size() <= index) pending_->emplace_back();
+  return (*pending_)[index];
 }
 
 Verdict Pop3Parser::gap(core::Direction direction, std::uint64_t /*length*/, FeedContext& context) {
@@ -458,8 +487,7 @@ Verdict Pop3Parser::gap(core::Direction direction, std::uint64_t /*length*/, Fee
     if (server_ == ServerState::response) {
       multi_line_status_ = Status::none;  // the header line was lost, if it came at all
       header_.clear();
-      data_lines_.clear();
-      data_text_used_ = 0;
+      release_listing();
       data_line_count_ = 0;
       data_truncated_ = false;
     }
@@ -473,7 +501,7 @@ Verdict Pop3Parser::gap(core::Direction direction, std::uint64_t /*length*/, Fee
 void Pop3Parser::finish(FeedContext& context) {
   if (detached_) return;
   while (pending_size_ > 0) {
-    emit_response(&pending_[pending_head_], Status::none, {}, context);
+    emit_response(&(*pending_)[pending_head_], Status::none, {}, context);
     pop_pending();
   }
   if (login_active_ && secret_seen_) emit_login(LoginOutcome::unknown, context);

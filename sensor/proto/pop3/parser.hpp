@@ -15,6 +15,7 @@
 #include "proto/credentials.hpp"
 #include "proto/dissector.hpp"
 #include "proto/line_framer.hpp"
+#include "proto/pop3/workspace.hpp"
 
 namespace spanwatch::proto::pop3 {
 
@@ -25,6 +26,9 @@ struct Pop3Options {
   std::size_t max_data_lines = 32;        // listing lines kept per response (CAPA, LIST, UIDL)
   std::size_t max_data_bytes = 4096;      // listing bytes kept per response
   std::size_t max_malformed_lines = 16;   // consecutive lines that are not POP3 before detaching
+  // The worker's shared buffers (workspace.hpp), built from these same options; null: each parser
+  // makes its own.
+  std::shared_ptr<Pop3Workspace> workspace;
 };
 
 enum class Pop3Anomaly : std::uint8_t {
@@ -46,6 +50,9 @@ std::string_view anomaly_name(Pop3Anomaly anomaly);  // "pop3.request_line_too_l
 class Pop3Parser final : public Dissector {
  public:
   explicit Pop3Parser(const Pop3Options& options = {});
+  ~Pop3Parser() override;
+  Pop3Parser(const Pop3Parser&) = delete;
+  Pop3Parser& operator=(const Pop3Parser&) = delete;
 
   events::Protocol protocol() const override { return events::Protocol::pop3; }
   Verdict feed(core::Direction direction, core::Bytes bytes, FeedContext& context, std::size_t& consumed) override;
@@ -56,18 +63,10 @@ class Pop3Parser final : public Dissector {
   const core::EnumCounters<Pop3Anomaly>& anomalies() const { return anomalies_; }
 
  private:
-  enum class CommandKind : std::uint8_t { other, user, pass, apop, auth, stls, listing, body };
   enum class ClientState : std::uint8_t { command, sasl };       // sasl: AUTH awaits its final response
   // resync: after lost server bytes while a multi-line response was (or may have been) under way,
   // lines are skipped until its lone "." or a +OK/-ERR that can answer a later command.
   enum class ServerState : std::uint8_t { response, multi_line, resync };
-
-  struct PendingCommand {
-    core::FixedString<16> verb;
-    core::FixedString<512> arguments;  // secrets masked
-    bool truncated = false;
-    CommandKind kind = CommandKind::other;
-  };
 
   Verdict on_request(const Line& line, FeedContext& context);
   void on_auth_command(std::string_view arguments, FeedContext& context);
@@ -84,6 +83,8 @@ class Pop3Parser final : public Dissector {
   void set_secret(std::string_view secret, bool in_clear);
   void pop_pending();
   PendingCommand& pending_slot(std::size_t index);
+  void release_pending();
+  void release_listing();
   Verdict malformed(Pop3Anomaly anomaly, FeedContext& context);
   void report(Pop3Anomaly anomaly, FeedContext& context);
 
@@ -91,12 +92,11 @@ class Pop3Parser final : public Dissector {
   SecretMasker masker_;
   LineFramer framers_[2];
   core::EnumCounters<Pop3Anomaly> anomalies_;
-  std::size_t decoded_size_;                 // SASL base64 scratch, sized from max_line
-  std::unique_ptr<std::uint8_t[]> decoded_;  // not zeroed
 
-  // Commands awaiting their response: a ring of max_pending_commands slots, constructed on first use.
+  // Commands awaiting their response: a ring of max_pending_commands slots, taken from the
+  // workspace with the first and given back with the last.
   std::size_t pending_capacity_;
-  std::vector<PendingCommand> pending_;
+  PendingRing* pending_ = nullptr;
   std::size_t pending_head_ = 0;
   std::size_t pending_size_ = 0;
 
@@ -104,10 +104,8 @@ class Pop3Parser final : public Dissector {
   ServerState server_ = ServerState::response;
   events::pop3::Status multi_line_status_ = events::pop3::Status::none;
   core::FixedString<512> header_;       // first line of a multi-line response
-  std::size_t data_text_size_;          // max_data_bytes
-  std::unique_ptr<char[]> data_text_;   // not zeroed: only [0, data_text_used_) is read
+  ListingBuffer* listing_ = nullptr;    // taken with a listing's first kept line, given back with its response
   std::size_t data_text_used_ = 0;
-  std::vector<std::string_view> data_lines_;
   std::uint32_t data_line_count_ = 0;
   bool data_truncated_ = false;
   bool data_lost_ = false;  // part of the current multi-line response was in a gap

@@ -75,3 +75,37 @@ TEST_CASE("a 10 MB line without a terminator keeps memory bounded and reports on
   CHECK(reported == 1);
   CHECK(framer.max_line() == 1024);
 }
+
+TEST_CASE("framers sharing a pool hold a buffer only while a line is split, and reuse it") {
+  const auto pool = spanwatch::proto::make_line_buffers(16, 0);
+  LineFramer a(16, pool), b(16, pool);
+  CHECK(lines_of(a, {"one\r\ntwo\r\n"}) == std::vector<std::string>{"one", "two"});
+  CHECK(pool->created() == 0);  // whole lines are views: no buffer
+  CHECK(lines_of(a, {"thr"}).empty());
+  CHECK(a.holds_buffer());
+  CHECK(lines_of(b, {"fo"}).empty());
+  CHECK(pool->in_use() == 2);
+  CHECK(lines_of(a, {"ee\r\n"}) == std::vector<std::string>{"three"});
+  CHECK_FALSE(a.holds_buffer());  // given back once the line was delivered
+  CHECK(lines_of(a, {"five"}).empty());
+  CHECK(pool->created() == 2);  // taken again from the pool, not grown
+  a.gap();
+  CHECK(pool->in_use() == 1);
+  b.reset();
+  CHECK(pool->in_use() == 0);
+  CHECK(lines_of(a, {"x\nsix\r\n"}) == std::vector<std::string>{"six"});  // the gap's remainder is skipped
+  {
+    LineFramer c(16, pool);
+    CHECK(lines_of(c, {"0123456789abcdefXYZ"}) == std::vector<std::string>{"0123456789abcdef|long|open"});
+    CHECK(pool->in_use() == 0);  // the cut line was a view of the buffer until the next call
+    CHECK(lines_of(c, {"\r\npart"}).empty());
+    CHECK(pool->in_use() == 1);
+  }
+  CHECK(pool->in_use() == 0);  // a framer destroyed holding a buffer gives it back
+}
+
+TEST_CASE("a framer given a pool of shorter buffers still frames lines up to its max_line") {
+  const auto pool = spanwatch::proto::make_line_buffers(4, 1);
+  LineFramer framer(32, pool);
+  CHECK(lines_of(framer, {"a line spl", "it in two\r\n"}) == std::vector<std::string>{"a line split in two"});
+}

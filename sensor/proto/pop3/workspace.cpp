@@ -1,0 +1,25 @@
+#include "proto/pop3/workspace.hpp"
+
+#include <algorithm>
+
+#include "proto/pop3/parser.hpp"
+
+namespace spanwatch::proto::pop3 {
+
+Pop3Workspace::Pop3Workspace(const Pop3Options& options)
+    : lines(make_line_buffers(options.max_line, 0)),
+      pending([capacity = std::max<std::size_t>(options.max_pending_commands, 1)] {
+        auto ring = std::make_unique<PendingRing>();
+        ring->reserve(capacity);
+        return ring;
+      }, 0),
+      listings([bytes = std::max<std::size_t>(options.max_data_bytes, 1),
+                count = std::max<std::size_t>(options.max_data_lines, 1)] {
+        auto listing = std::make_unique<ListingBuffer>();
+        listing->text.resize(bytes);
+        listing->lines.reserve(count);
+        return listing;
+      }, 0),
+      decoded(options.max_line / 4 * 3 + 3) {}
+
+}  // namespace spanwatch::proto::pop3

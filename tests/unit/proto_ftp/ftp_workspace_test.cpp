@@ -1,0 +1,127 @@
+// The FTP parsers of a worker share one workspace: each holds a line buffer, a pending-command ring
+// or a transaction's reply text only while it uses it, and sharing changes no event.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "line_test_support.hpp"
+#include "proto/ftp/parser.hpp"
+#include "proto/ftp/workspace.hpp"
+
+using namespace spanwatch::proto::testing;
+using spanwatch::core::Direction;
+using spanwatch::proto::FeedContext;
+using spanwatch::proto::ftp::FtpOptions;
+using spanwatch::proto::ftp::FtpParser;
+using spanwatch::proto::ftp::FtpWorkspace;
+
+namespace {
+
+struct Session {
+  explicit Session(const FtpOptions& options) : parser(options) {}
+  void feed(const Message& message) {
+    std::size_t consumed = 0;
+    parser.feed(message.direction, spanwatch::core::as_bytes(message.bytes), context, consumed);
+  }
+  FtpParser parser;
+  RecordingSink sink;
+  FeedContext context{sink, spanwatch::core::Timestamp{}};
+};
+
+FtpOptions shared_options() {
+  FtpOptions options = options_with_test_key<FtpOptions>();
+  options.workspace = std::make_shared<FtpWorkspace>(options);
+  return options;
+}
+
+}  // namespace
+
+TEST_CASE("an FTP parser takes a pending-command ring with its first command and gives it back with the last reply") {
+  const FtpOptions options = shared_options();
+  FtpWorkspace& pools = *options.workspace;
+  std::vector<std::unique_ptr<Session>> sessions;
+  for (int i = 0; i < 3; ++i) sessions.push_back(std::make_unique<Session>(options));
+  for (auto& s : sessions) s->feed(server("220 ready\r\n"));
+  CHECK(pools.pending.created() == 0);
+  for (auto& s : sessions) s->feed(client("USER joe\r\nPASS x\r\n"));
+  CHECK(pools.pending.in_use() == 3);
+  for (auto& s : sessions) s->feed(server("331 go on\r\n"));
+  CHECK(pools.pending.in_use() == 3);
+  for (auto& s : sessions) s->feed(server("530 no\r\n"));
+  CHECK(pools.pending.in_use() == 0);
+  for (auto& s : sessions) s->feed(client("USER ann\r\n"));
+  CHECK(pools.pending.created() == 3);
+  sessions[0]->parser.reset();
+  CHECK(pools.pending.in_use() == 2);
+  sessions.pop_back();
+  CHECK(pools.pending.in_use() == 1);
+}
+
+TEST_CASE("an FTP parser holds reply text only until the transaction's final reply") {
+  const FtpOptions options = shared_options();
+  Session s(options);
+  s.feed(client("RETR a\r\n"));
+  s.feed(server("150 opening\r\n"));  // preliminary: the transaction goes on
+  CHECK(options.workspace->replies.in_use() == 1);
+  s.feed(server("226-done\r\n"));
+  CHECK(options.workspace->replies.in_use() == 1);
+  s.feed(server("226 bye\r\n"));
+  CHECK(options.workspace->replies.in_use() == 0);
+  CHECK(matching(s.sink.lines, "ftp.reply") ==
+        std::vector<std::string>{"ftp.reply RETR [a] code=226 codes=150,226, lines=<opening><done><bye> mode=none port=0"});
+  s.feed(client("NOOP\r\n"));
+  s.feed(server("200-a\r\n"));
+  s.parser.reset();
+  CHECK(options.workspace->replies.in_use() == 0);
+  CHECK(options.workspace->replies.created() == 1);
+}
+
+TEST_CASE("an FTP parser holds a line buffer only while a line is split across segments") {
+  const FtpOptions options = shared_options();
+  Session a(options), b(options);
+  a.feed(client("US"));
+  b.feed(server("220 re"));
+  CHECK(options.workspace->lines->in_use() == 2);
+  a.feed(client("ER joe\r\n"));
+  CHECK(options.workspace->lines->in_use() == 1);
+  b.parser.gap(Direction::to_client, 5, b.context);
+  CHECK(options.workspace->lines->in_use() == 0);
+  CHECK(options.workspace->lines->created() == 2);
+  CHECK(matching(a.sink.lines, "ftp.request") == std::vector<std::string>{"ftp.request USER [joe]"});
+}
+
+TEST_CASE("FTP parsers interleaved on one workspace report what each would alone") {
+  const std::vector<Message> one = {server("220-Welcome\r\n220 ready\r\n"), client("USER joe\r\n"),
+                                    server("331 pw\r\n"), client("PASS secret\r\n"), server("230 ok\r\n"),
+                                    client("PASV\r\n"), server("227 Entering (10,0,0,1,4,1)\r\n"),
+                                    client("QUIT\r\n"), server("221 bye\r\n")};
+  const std::vector<Message> two = {server("220 hi\r\n"), client("USER anonymous\r\nPASS a@b\r\nSYST\r\n"),
+                                    server("331 ok\r\n230 in\r\n215 UNIX\r\n"), client("RETR x\r\n"),
+                                    server("150 go\r\n226 done\r\n")};
+  FtpParser alone(options_with_test_key<FtpOptions>());
+  const auto expected_one = run(alone, one);
+  const auto expected_two = run(alone, two);
+
+  const FtpOptions options = shared_options();
+  Session a(options), b(options);
+  for (std::size_t m = 0; m < std::max(one.size(), two.size()); ++m) {
+    for (int half = 0; half < 2; ++half) {
+      for (auto [session, conversation] : {std::pair{&a, &one}, std::pair{&b, &two}}) {
+        if (m >= conversation->size()) continue;
+        const Message& message = (*conversation)[m];
+        const std::size_t cut = message.bytes.size() / 2;
+        session->feed({message.direction, half == 0 ? message.bytes.substr(0, cut) : message.bytes.substr(cut)});
+      }
+    }
+  }
+  a.parser.finish(a.context);
+  b.parser.finish(b.context);
+  CHECK(a.sink.lines == expected_one);
+  CHECK(b.sink.lines == expected_two);
+  CHECK(matching(a.sink.lines, "ftp.login").size() == 1);
+  CHECK(options.workspace->lines->in_use() == 0);
+  CHECK(options.workspace->pending.in_use() == 0);
+  CHECK(options.workspace->replies.in_use() == 0);
+}

@@ -1,0 +1,131 @@
+// The POP3 parsers of a worker share one workspace: each holds a line buffer, a pending-command
+// ring or a listing only while it uses it, and sharing changes no event.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "line_test_support.hpp"
+#include "proto/pop3/parser.hpp"
+#include "proto/pop3/workspace.hpp"
+
+using namespace spanwatch::proto::testing;
+using spanwatch::core::Direction;
+using spanwatch::proto::FeedContext;
+using spanwatch::proto::pop3::Pop3Options;
+using spanwatch::proto::pop3::Pop3Parser;
+using spanwatch::proto::pop3::Pop3Workspace;
+
+namespace {
+
+struct Session {
+  explicit Session(const Pop3Options& options) : parser(options) {}
+  void feed(const Message& message) {
+    std::size_t consumed = 0;
+    parser.feed(message.direction, spanwatch::core::as_bytes(message.bytes), context, consumed);
+  }
+  Pop3Parser parser;
+  RecordingSink sink;
+  FeedContext context{sink, spanwatch::core::Timestamp{}};
+};
+
+Pop3Options shared_options() {
+  Pop3Options options = options_with_test_key<Pop3Options>();
+  options.workspace = std::make_shared<Pop3Workspace>(options);
+  return options;
+}
+
+}  // namespace
+
+TEST_CASE("a POP3 parser takes a pending-command ring with its first command and gives it back with the last response") {
+  const Pop3Options options = shared_options();
+  Pop3Workspace& pools = *options.workspace;
+  std::vector<std::unique_ptr<Session>> sessions;
+  for (int i = 0; i < 3; ++i) sessions.push_back(std::make_unique<Session>(options));
+  CHECK(pools.pending.created() == 0);
+  for (auto& s : sessions) s->feed(client("USER joe\r\nPASS x\r\n"));
+  CHECK(pools.pending.in_use() == 3);
+  for (auto& s : sessions) s->feed(server("+OK\r\n"));
+  CHECK(pools.pending.in_use() == 3);  // PASS still awaits its response
+  for (auto& s : sessions) s->feed(server("-ERR no\r\n"));
+  CHECK(pools.pending.in_use() == 0);
+  for (auto& s : sessions) s->feed(client("USER ann\r\n"));
+  CHECK(pools.pending.created() == 3);  // reused, not grown
+  sessions[0]->parser.reset();
+  CHECK(pools.pending.in_use() == 2);
+  sessions.pop_back();  // a parser destroyed mid-exchange gives its ring back too
+  CHECK(pools.pending.in_use() == 1);
+}
+
+TEST_CASE("a POP3 parser holds a line buffer only while a line is split across segments") {
+  const Pop3Options options = shared_options();
+  Session a(options), b(options);
+  a.feed(client("US"));
+  b.feed(client("CA"));
+  CHECK(options.workspace->lines->in_use() == 2);
+  a.feed(client("ER joe\r\nPA"));  // the split line is delivered, the next one starts split
+  CHECK(options.workspace->lines->in_use() == 2);
+  a.feed(client("SS x\r\n"));
+  CHECK(options.workspace->lines->in_use() == 1);
+  b.feed(client("PA\r\n"));
+  CHECK(options.workspace->lines->in_use() == 0);
+  CHECK(options.workspace->lines->created() == 2);
+  CHECK(matching(a.sink.lines, "pop3.request") ==
+        std::vector<std::string>{"pop3.request USER [joe]", "pop3.request PASS [" + masked("x") + "]"});
+  CHECK(matching(b.sink.lines, "pop3.request") == std::vector<std::string>{"pop3.request CAPA []"});
+  a.feed(server("+OK rea"));
+  a.parser.gap(Direction::to_client, 10, a.context);  // a gap drops the partial line and its buffer
+  CHECK(options.workspace->lines->in_use() == 0);
+}
+
+TEST_CASE("a POP3 listing's kept lines are taken from the workspace and given back with its response") {
+  const Pop3Options options = shared_options();
+  Session s(options);
+  s.feed(client("CAPA\r\n"));
+  s.feed(server("+OK\r\nUSER\r\n"));
+  CHECK(options.workspace->listings.in_use() == 1);
+  s.feed(server("SASL PLAIN\r\n.\r\n"));
+  CHECK(options.workspace->listings.in_use() == 0);
+  CHECK(matching(s.sink.lines, "pop3.response") ==
+        std::vector<std::string>{"pop3.response CAPA [] +OK <> data=<USER><SASL PLAIN> lines=2"});
+  s.feed(client("CAPA\r\n"));
+  s.feed(server("+OK\r\nTOP\r\n"));
+  s.parser.reset();
+  CHECK(options.workspace->listings.in_use() == 0);
+  CHECK(options.workspace->listings.created() == 1);
+}
+
+TEST_CASE("POP3 parsers interleaved on one workspace report what each would alone") {
+  const std::vector<Message> one = {server("+OK ready\r\n"), client("AUTH PLAIN\r\n"), server("+ \r\n"),
+                                    client("AHVzZXIAcGFzcw==\r\n"), server("+OK\r\n"), client("LIST\r\n"),
+                                    server("+OK 2\r\n1 10\r\n2 20\r\n.\r\n"), client("QUIT\r\n"), server("+OK\r\n")};
+  const std::vector<Message> two = {server("+OK hi\r\n"), client("CAPA\r\nUSER bob\r\n"),
+                                    server("+OK\r\nUIDL\r\n.\r\n+OK\r\n"), client("PASS pw\r\n"),
+                                    server("-ERR bad\r\n")};
+  Pop3Parser alone(options_with_test_key<Pop3Options>());
+  const auto expected_one = run(alone, one);
+  const auto expected_two = run(alone, two);
+
+  const Pop3Options options = shared_options();
+  Session a(options), b(options);
+  // Every message cut in two, the halves of both sessions alternating, so both hold pieces at once.
+  for (std::size_t m = 0; m < std::max(one.size(), two.size()); ++m) {
+    for (int half = 0; half < 2; ++half) {
+      for (auto [session, conversation] : {std::pair{&a, &one}, std::pair{&b, &two}}) {
+        if (m >= conversation->size()) continue;
+        const Message& message = (*conversation)[m];
+        const std::size_t cut = message.bytes.size() / 2;
+        session->feed({message.direction, half == 0 ? message.bytes.substr(0, cut) : message.bytes.substr(cut)});
+      }
+    }
+  }
+  a.parser.finish(a.context);
+  b.parser.finish(b.context);
+  CHECK(a.sink.lines == expected_one);
+  CHECK(b.sink.lines == expected_two);
+  CHECK(matching(a.sink.lines, "pop3.login").size() == 1);
+  CHECK(options.workspace->lines->in_use() == 0);
+  CHECK(options.workspace->pending.in_use() == 0);
+  CHECK(options.workspace->listings.in_use() == 0);
+}
