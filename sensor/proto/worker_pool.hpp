@@ -49,4 +49,15 @@ class WorkerPool {
   std::vector<T*> free_;
 };
 
+// A maker for WorkerPool<std::vector<T>>: empty vectors with `capacity` reserved, so filling one up
+// to its limit never allocates.
+template <class T>
+std::function<std::unique_ptr<std::vector<T>>()> reserved_vectors(std::size_t capacity) {
+  return [capacity] {
+    auto vector = std::make_unique<std::vector<T>>();
+    vector->reserve(capacity);
+    return vector;
+  };
+}
+
 }  // namespace spanwatch::proto

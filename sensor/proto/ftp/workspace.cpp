@@ -8,11 +8,7 @@ namespace spanwatch::proto::ftp {
 
 FtpWorkspace::FtpWorkspace(const FtpOptions& options)
     : lines(make_line_buffers(options.max_line, 0)),
-      pending([capacity = std::max<std::size_t>(options.max_pending_commands, 1)] {
-        auto ring = std::make_unique<PendingRing>();
-        ring->reserve(capacity);
-        return ring;
-      }, 0),
+      pending(reserved_vectors<PendingCommand>(std::max<std::size_t>(options.max_pending_commands, 1)), 0),
       replies([bytes = std::max<std::size_t>(options.max_reply_bytes, 1),
                count = std::max<std::size_t>(options.max_reply_lines, 1)] {
         auto reply = std::make_unique<ReplyBuffer>();

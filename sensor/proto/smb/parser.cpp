@@ -30,13 +30,7 @@ SmbOptions with_message_buffers(SmbOptions options) {
 
 std::shared_ptr<MessageBuffers> make_message_buffers(const SmbOptions& options, std::size_t preallocated) {
   const std::size_t bytes = std::max<std::size_t>(options.max_message_bytes, peek_size);
-  return std::make_shared<MessageBuffers>(
-      [bytes] {
-        auto buffer = std::make_unique<std::vector<std::uint8_t>>();
-        buffer->reserve(bytes);
-        return buffer;
-      },
-      preallocated);
+  return std::make_shared<MessageBuffers>(reserved_vectors<std::uint8_t>(bytes), preallocated);
 }
 
 SmbParser::SmbParser(const SmbOptions& options)
