@@ -12,29 +12,15 @@
 
 using namespace spanwatch::proto::testing;
 using spanwatch::core::Direction;
-using spanwatch::proto::FeedContext;
 using spanwatch::proto::ftp::FtpOptions;
 using spanwatch::proto::ftp::FtpParser;
 using spanwatch::proto::ftp::FtpWorkspace;
 
 namespace {
 
-struct Session {
-  explicit Session(const FtpOptions& options) : parser(options) {}
-  void feed(const Message& message) {
-    std::size_t consumed = 0;
-    parser.feed(message.direction, spanwatch::core::as_bytes(message.bytes), context, consumed);
-  }
-  FtpParser parser;
-  RecordingSink sink;
-  FeedContext context{sink, spanwatch::core::Timestamp{}};
-};
+using Session = SessionOf<FtpParser>;
 
-FtpOptions shared_options() {
-  FtpOptions options = options_with_test_key<FtpOptions>();
-  options.workspace = std::make_shared<FtpWorkspace>(options);
-  return options;
-}
+FtpOptions shared_options() { return options_with_shared_workspace<FtpOptions>(); }
 
 }  // namespace
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <iterator>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -141,6 +142,28 @@ Options options_with_test_key() {
   options.credentials.mask_key = std::string(test_mask_key);
   return options;
 }
+
+// Options whose parsers share one worker workspace (FtpWorkspace, Pop3Workspace), as the engine's.
+template <class Options>
+Options options_with_shared_workspace() {
+  Options options = options_with_test_key<Options>();
+  options.workspace = std::make_shared<typename decltype(Options::workspace)::element_type>(options);
+  return options;
+}
+
+// One parser with its own sink, fed message by message (several of them share a workspace).
+template <class Parser>
+struct SessionOf {
+  template <class Options>
+  explicit SessionOf(const Options& options) : parser(options) {}
+  void feed(const Message& message) {
+    std::size_t consumed = 0;
+    parser.feed(message.direction, core::as_bytes(message.bytes), context, consumed);
+  }
+  Parser parser;
+  RecordingSink sink;
+  FeedContext context{sink, core::Timestamp{}};
+};
 
 // A parser's events, fed whole, byte by byte and split at every offset (all must agree).
 template <class Parser, class Options>

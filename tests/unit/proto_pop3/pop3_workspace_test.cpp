@@ -12,29 +12,15 @@
 
 using namespace spanwatch::proto::testing;
 using spanwatch::core::Direction;
-using spanwatch::proto::FeedContext;
 using spanwatch::proto::pop3::Pop3Options;
 using spanwatch::proto::pop3::Pop3Parser;
 using spanwatch::proto::pop3::Pop3Workspace;
 
 namespace {
 
-struct Session {
-  explicit Session(const Pop3Options& options) : parser(options) {}
-  void feed(const Message& message) {
-    std::size_t consumed = 0;
-    parser.feed(message.direction, spanwatch::core::as_bytes(message.bytes), context, consumed);
-  }
-  Pop3Parser parser;
-  RecordingSink sink;
-  FeedContext context{sink, spanwatch::core::Timestamp{}};
-};
+using Session = SessionOf<Pop3Parser>;
 
-Pop3Options shared_options() {
-  Pop3Options options = options_with_test_key<Pop3Options>();
-  options.workspace = std::make_shared<Pop3Workspace>(options);
-  return options;
-}
+Pop3Options shared_options() { return options_with_shared_workspace<Pop3Options>(); }
 
 }  // namespace
 
