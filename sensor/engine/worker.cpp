@@ -67,14 +67,14 @@ void Worker::on_tcp(flow::Flow& flow, core::Direction direction, const decode::D
   }
   FlowState& state = states_[flow.extension];
   if (state.session.finished()) return;
-  const std::uint64_t diff_before = reassembler_.stats().overlap_diff_data;
+  const std::uint64_t diff_before = reassembler_.overlap_diff_data();
   // Only segments about to be reassembled are summed: bypassed flows returned above.
   const flow::tcp::SegmentChecksum checksum =
       !reassembler_.checks_checksums()      ? flow::tcp::SegmentChecksum::unchecked
       : decode::tcp_checksum_valid(packet) ? flow::tcp::SegmentChecksum::good
                                             : flow::tcp::SegmentChecksum::bad;
   state.session.on_segment(direction, packet.tcp, packet.payload, packet.ts, state.slot, checksum);
-  if (reassembler_.stats().overlap_diff_data != diff_before)
+  if (reassembler_.overlap_diff_data() != diff_before)
     write_anomaly(&flow, "stream", "stream.reassembly_overlap_different_data");
   if (state.session.stopped()) {
     // Bypassed (a TLS handshake done, a protocol no parser wants): later packets cost the flow

@@ -27,6 +27,9 @@ class Reassembler {
   // "automatic" validation has taken the capture for offloaded, or with validation off.
   bool checks_checksums() const { return checksum_phase_ != ChecksumPhase::off; }
 
+  // The one counter the engine checks per segment, without copying all of them.
+  std::uint64_t overlap_diff_data() const { return stats_.overlap_diff_data; }
+
   // Counters, with the pool's current use filled in.
   ReassemblyStats stats() const;
   const ReassemblyOptions& options() const { return options_; }
