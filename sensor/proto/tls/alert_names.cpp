@@ -43,4 +43,8 @@ std::string_view alert_description_name(std::uint8_t description) {
   }
 }
 
+std::string_view alert_name(bool encrypted, std::uint8_t description) {
+  return encrypted ? std::string_view{"encrypted"} : alert_description_name(description);
+}
+
 }  // namespace spanwatch::proto::tls

@@ -11,6 +11,7 @@
 #include <openssl/x509v3.h>
 
 #include <array>
+#include <cstring>
 #include <ctime>
 #include <memory>
 
@@ -146,6 +147,94 @@ bool read_certificate(core::Bytes der, CertificateInfo& out) {
   for (std::size_t i = 0; i < out.san_count; ++i) out.san_views[i] = out.subject_alt_names[i].view();
   out.parsed = true;
   return true;
+}
+
+namespace {
+
+// Packed layout: flags (1: parsed, 2: SANs truncated), not_before and not_after (64-bit), the SAN
+// count (16-bit), then subject, issuer, serial, fingerprint and each SAN as a 16-bit length and its bytes.
+constexpr std::size_t packed_header_size = 1 + 8 + 8 + 2;
+constexpr std::size_t packed_strings = 4;  // subject, issuer, serial, fingerprint
+
+class PackedWriter {
+ public:
+  explicit PackedWriter(std::span<std::uint8_t> out) : out_(out) {}
+  void put(std::uint64_t value, std::size_t bytes) {
+    for (std::size_t i = bytes; i-- > 0;) out_[at_++] = static_cast<std::uint8_t>(value >> (8 * i));
+  }
+  void put(std::string_view text) {
+    put(text.size(), 2);
+    std::memcpy(out_.data() + at_, text.data(), text.size());
+    at_ += text.size();
+  }
+
+ private:
+  std::span<std::uint8_t> out_;
+  std::size_t at_ = 0;
+};
+
+}  // namespace
+
+std::size_t packed_certificate_size(const CertificateInfo& info) {
+  std::size_t size = packed_header_size + 2 * (packed_strings + info.san_count) + info.subject.size() +
+                     info.issuer.size() + info.serial.size() + info.fingerprint.size();
+  for (std::size_t i = 0; i < info.san_count; ++i) size += info.subject_alt_names[i].size();
+  return size;
+}
+
+std::size_t max_packed_certificate_size(std::size_t max_subject_alt_names) {
+  using Names = decltype(CertificateInfo::subject_alt_names);
+  const std::size_t strings = decltype(CertificateInfo::subject)::capacity() +
+                              decltype(CertificateInfo::issuer)::capacity() +
+                              decltype(CertificateInfo::serial)::capacity() +
+                              decltype(CertificateInfo::fingerprint)::capacity();
+  return packed_header_size + 2 * (packed_strings + max_subject_alt_names) + strings +
+         max_subject_alt_names * Names::value_type::capacity();
+}
+
+void pack_certificate(const CertificateInfo& info, std::span<std::uint8_t> out) {
+  PackedWriter w(out);
+  w.put((info.parsed ? 1u : 0u) | (info.sans_truncated ? 2u : 0u), 1);
+  w.put(static_cast<std::uint64_t>(info.not_before), 8);
+  w.put(static_cast<std::uint64_t>(info.not_after), 8);
+  w.put(info.san_count, 2);
+  for (const std::string_view text :
+       {info.subject.view(), info.issuer.view(), info.serial.view(), info.fingerprint.view()})
+    w.put(text);
+  for (std::size_t i = 0; i < info.san_count; ++i) w.put(info.subject_alt_names[i].view());
+}
+
+CertificateFields unpack_certificate(core::Bytes packed, std::span<std::string_view> san_views) {
+  core::ByteReader r(packed);
+  CertificateFields f;
+  const unsigned flags = r.u8();
+  f.parsed = (flags & 1u) != 0;
+  f.sans_truncated = (flags & 2u) != 0;
+  f.not_before = static_cast<std::int64_t>(r.be64());
+  f.not_after = static_cast<std::int64_t>(r.be64());
+  const std::size_t san_count = r.be16();
+  for (std::string_view* text : {&f.subject, &f.issuer, &f.serial, &f.fingerprint})
+    *text = core::as_chars(r.take(r.be16()));
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < san_count && r.ok(); ++i) {
+    const std::string_view name = core::as_chars(r.take(r.be16()));
+    if (kept < san_views.size()) san_views[kept++] = name;
+  }
+  f.sans_truncated = f.sans_truncated || kept < san_count;
+  f.subject_alt_names = san_views.first(kept);
+  return f;
+}
+
+CertificateDecoder::CertificateDecoder(std::size_t max_subject_alt_names) : info_(max_subject_alt_names) {
+  packed_.reserve(max_packed_certificate_size(max_subject_alt_names));
+}
+
+core::Bytes CertificateDecoder::decode(core::Bytes der) {
+  info_.clear();
+  read_certificate(der, info_);
+  packed_.resize(packed_certificate_size(info_));  // within the reserved capacity: no allocation
+  pack_certificate(info_, packed_);
+  return packed_;
 }
 
 }  // namespace spanwatch::proto::tls

@@ -1,53 +1,37 @@
 #include "proto/tls/certificate_cache.hpp"
 
-#include "core/digest.hpp"
-
-
 #include <algorithm>
-#include <cstring>
+#include <functional>
+#include <string_view>
 
 namespace spanwatch::proto::tls {
 
-CertificateCache::CertificateCache(std::size_t entries, std::size_t max_subject_alt_names) {
-  entries_.reserve(std::max<std::size_t>(entries, 1));
-  for (std::size_t i = 0; i < std::max<std::size_t>(entries, 1); ++i) entries_.emplace_back(max_subject_alt_names);
+CertificateCache::CertificateCache(std::size_t entries, std::size_t max_subject_alt_names, std::size_t max_der_size)
+    : entries_(std::max<std::size_t>(entries, 1)), max_der_size_(max_der_size), decoder_(max_subject_alt_names) {}
+
+std::size_t CertificateCache::slot_of(core::Bytes der) const {
+  // The last bytes of a certificate lie in its signature: as good a spread as hashing the whole DER
+  // (which cost more than the rest of a cache hit), and a hit compares every byte anyway.
+  const core::Bytes tail = der.last(std::min(der.size(), slot_hash_bytes));
+  return (std::hash<std::string_view>{}(core::as_chars(tail)) ^ der.size()) % entries_.size();
 }
 
-void CertificateCache::copy(const CertificateInfo& from, CertificateInfo& to) {
-  to.parsed = from.parsed;
-  // Only the bytes used: copying whole FixedStrings would fault in every page of the target.
-  to.subject.assign(from.subject.view());
-  to.issuer.assign(from.issuer.view());
-  to.serial.assign(from.serial.view());
-  to.fingerprint.assign(from.fingerprint.view());
-  to.not_before = from.not_before;
-  to.not_after = from.not_after;
-  to.san_count = std::min(from.san_count, to.subject_alt_names.size());
-  to.sans_truncated = from.sans_truncated || to.san_count < from.san_count;
-  for (std::size_t i = 0; i < to.san_count; ++i) {
-    to.subject_alt_names[i].assign(from.subject_alt_names[i].view());
-    to.san_views[i] = to.subject_alt_names[i].view();
+core::Bytes CertificateCache::read(core::Bytes der) {
+  if (der.size() > max_der_size_) {
+    ++misses_;
+    return decoder_.decode(der);
   }
-}
-
-bool CertificateCache::read(core::Bytes der, CertificateInfo& out) {
-  std::array<unsigned char, core::sha1_size> sha1{};
-  core::sha1(der.data(), der.size(), sha1.data());
-  std::uint32_t slot_hash = 0;
-  std::memcpy(&slot_hash, sha1.data(), sizeof slot_hash);
-  Entry& entry = entries_[slot_hash % entries_.size()];
-  if (entry.valid && entry.der_size == der.size() && entry.sha1 == sha1) {
+  Entry& entry = entries_[slot_of(der)];
+  if (entry.valid && std::equal(der.begin(), der.end(), entry.der.begin(), entry.der.end())) {
     ++hits_;
-    copy(entry.info, out);
-    return out.parsed;
+    return entry.packed;
   }
   ++misses_;
-  const bool parsed = read_certificate(der, out);
+  const core::Bytes packed = decoder_.decode(der);
   entry.valid = true;
-  entry.der_size = der.size();
-  entry.sha1 = sha1;
-  copy(out, entry.info);
-  return parsed;
+  entry.der.assign(der.begin(), der.end());
+  entry.packed.assign(packed.begin(), packed.end());
+  return entry.packed;
 }
 
 }  // namespace spanwatch::proto::tls

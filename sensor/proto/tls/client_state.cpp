@@ -35,9 +35,7 @@ ClientState::ClientState(const TlsOptions& o)
       alpn_views(o.max_alpn) {}
 
 void ClientState::clear() {
-  hellos = 0;
-  sslv2 = false;
-  record_version = legacy_version = max_version = 0;
+  static_cast<ClientHelloScalars&>(*this) = {};
   for (auto* list : {&cipher_suites, &supported_versions, &extensions, &supported_groups, &key_share_groups,
                      &signature_algorithms})
     list->clear();
@@ -46,8 +44,6 @@ void ClientState::clear() {
   alpn_count = 0;
   alpn_truncated = false;
   server_name.clear();
-  session_id_length = 0;
-  fallback_scsv = renegotiation_scsv = session_ticket = session_ticket_data = pre_shared_key = false;
 }
 
 bool ClientState::truncated() const {
@@ -66,7 +62,7 @@ std::string_view ClientState::read(const ClientHelloWire& hello, std::uint16_t r
   sslv2 = sslv2_;
   record_version = record_version_;
   legacy_version = hello.legacy_version;
-  session_id_length = std::min(hello.session_id.size(), session_id.size());
+  session_id_length = static_cast<std::uint8_t>(std::min(hello.session_id.size(), session_id.size()));
   std::copy_n(hello.session_id.begin(), session_id_length, session_id.begin());
 
   const std::size_t width = hello.cipher_spec_width;

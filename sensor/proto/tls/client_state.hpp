@@ -1,7 +1,6 @@
 #pragma once
-// What the client's hello said, copied into bounded storage so that the handshake summary (emitted
-// later) can still report it. Filled from a parsed ClientHelloWire; lists keep at most the option's
-// capacity and remember truncation.
+// What the client's hello said, copied out of a parsed ClientHelloWire into bounded storage: lists
+// keep at most the option's capacity and remember truncation.
 #include <array>
 #include <cstdint>
 #include <string_view>
@@ -15,7 +14,26 @@
 
 namespace spanwatch::proto::tls {
 
-struct ClientState {
+// The scalar facts of a ClientHello: kept whole for the summary (KeptClientHello), with the lists
+// packed beside them.
+struct ClientHelloScalars {
+  unsigned hellos = 0;
+  bool sslv2 = false;
+  std::uint16_t record_version = 0;
+  std::uint16_t legacy_version = 0;
+  std::uint16_t max_version = 0;
+  std::array<std::uint8_t, 32> session_id{};
+  std::uint8_t session_id_length = 0;
+  bool fallback_scsv = false;
+  bool renegotiation_scsv = false;
+  bool session_ticket = false;
+  bool session_ticket_data = false;
+  bool pre_shared_key = false;
+};
+
+// One ClientHello read in full (lists up to the options' capacities): the worker's scratch, from
+// which the tls.client_hello event is emitted.
+struct ClientState : ClientHelloScalars {
   explicit ClientState(const TlsOptions& options);
   void clear();
 
@@ -26,11 +44,6 @@ struct ClientState {
   events::tls::ClientHello event() const;
   bool truncated() const;
 
-  unsigned hellos = 0;
-  bool sslv2 = false;
-  std::uint16_t record_version = 0;
-  std::uint16_t legacy_version = 0;
-  std::uint16_t max_version = 0;
   BoundedList<std::uint16_t> cipher_suites;
   BoundedList<std::uint16_t> supported_versions;
   BoundedList<std::uint16_t> extensions;
@@ -44,13 +57,6 @@ struct ClientState {
   std::size_t alpn_count = 0;
   bool alpn_truncated = false;
   core::FixedString<256> server_name;
-  std::array<std::uint8_t, 32> session_id{};
-  std::size_t session_id_length = 0;
-  bool fallback_scsv = false;
-  bool renegotiation_scsv = false;
-  bool session_ticket = false;
-  bool session_ticket_data = false;
-  bool pre_shared_key = false;
 
  private:
   std::string_view read_extension(const Extension& extension);

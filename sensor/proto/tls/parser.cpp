@@ -11,39 +11,29 @@ namespace {
 constexpr unsigned to_server = core::index_of(core::Direction::to_server);
 constexpr unsigned to_client = core::index_of(core::Direction::to_client);
 
-// A parser built without a worker's workspace gets its own, with a buffer per direction and a
-// certificate built at once (so that it, too, allocates nothing after construction).
-TlsOptions with_workspace(TlsOptions options) {
-  if (!options.workspace) options.workspace = std::make_shared<TlsWorkspace>(options, 2);
-  return options;
+// A parser built without a worker's workspace gets its own, with a buffer per direction and two
+// packed blocks of each size built at once (so that it, too, allocates nothing after construction).
+std::shared_ptr<TlsWorkspace> workspace_for(const TlsOptions& options) {
+  return options.workspace ? options.workspace : std::make_shared<TlsWorkspace>(options, 2);
 }
 }  // namespace
 
 TlsParser::TlsParser(const TlsOptions& options)
-    : options_(with_workspace(options)),
+    : workspace_(workspace_for(options)),
+      certificate_cache_(options.certificate_cache),
+      parse_certificates_(options.parse_certificates),
       sides_{Side(*this, core::Direction::to_server, options.max_handshake_message, workspace().messages()),
-             Side(*this, core::Direction::to_client, options.max_handshake_message, workspace().messages())},
-      client_(options),
-      server_(options) {}
-
-TlsParser::~TlsParser() { give_back_certificate(); }
-
-void TlsParser::give_back_certificate() {
-  if (certificate_ == nullptr) return;
-  workspace().certificates().give_back(certificate_);
-  certificate_ = nullptr;
-}
+             Side(*this, core::Direction::to_client, options.max_handshake_message, workspace().messages())} {}
 
 void TlsParser::reset() {
   for (auto& side : sides_) side.reset();
   phase_ = Phase::hellos;
   client_.clear();
   server_.clear();
-  give_back_certificate();
+  certificate_.clear();
   certificate_seen_ = false;
   certificate_chain_length_ = 0;
   first_alert_ = {};
-  alert_seen_ = {};
 }
 
 Verdict TlsParser::feed(core::Direction direction, core::Bytes bytes, FeedContext& context, std::size_t& consumed) {
@@ -54,7 +44,7 @@ Verdict TlsParser::feed(core::Direction direction, core::Bytes bytes, FeedContex
   const bool was_lost = side.records().lost();
   side.records().feed(bytes, side, direction == core::Direction::to_server);
   if (phase_ != Phase::done && !was_lost && side.records().lost()) {
-    counters_.add(TlsCounter::desynchronised);
+    counters().add(TlsCounter::desynchronised);
     if (sides_[to_server].records().lost() && sides_[to_client].records().lost())
       end_handshake(events::tls::HandshakeEnd::flow_ended);
   }
@@ -68,7 +58,7 @@ Verdict TlsParser::gap(core::Direction direction, std::uint64_t, FeedContext& co
   Side& side = sides_[core::index_of(direction)];
   if (!side.records().lost()) {
     side.records().lose_sync();
-    counters_.add(TlsCounter::desynchronised);
+    counters().add(TlsCounter::desynchronised);
     anomaly("tls.gap");
   }
   if (sides_[to_server].records().lost() && sides_[to_client].records().lost())
@@ -86,14 +76,14 @@ void TlsParser::finish(FeedContext& context) {
 }
 
 void TlsParser::anomaly(std::string_view name) {
-  counters_.add(TlsCounter::malformed);
+  counters().add(TlsCounter::malformed);
   if (context_ != nullptr) context_->sink.emit(events::AppAnomaly{events::Protocol::tls, name});
 }
 
 bool TlsParser::end_handshake(events::tls::HandshakeEnd end) {
   if (client_.hellos > 0 || server_.hello_seen) emit_summary(end);
   phase_ = Phase::done;
-  counters_.add(TlsCounter::bypassed);
+  counters().add(TlsCounter::bypassed);
   return false;
 }
 
@@ -107,34 +97,42 @@ bool TlsParser::client_hello(core::Bytes body, std::uint16_t record_version, boo
   // After a HelloRetryRequest the second hello replaces the first. Without one, a second hello is a
   // duplicate: reported as its own event, but the handshake keeps describing the first.
   const bool duplicate = client_.hellos > 0 && !server_.hello_retry_request;
-  ClientState& scratch = workspace().duplicate_client_hello();  // scratch: used within this call only
-  ClientState& target = duplicate ? scratch : client_;
-  if (duplicate) {
-    scratch.clear();
-    scratch.hellos = client_.hellos;
+  // Read in full in the worker's scratch (used within this call only); client_ keeps what the summary needs.
+  ClientState& read = workspace().client_hello();
+  read.clear();
+  read.hellos = client_.hellos;
+  if (duplicate)
     anomaly("tls.duplicate_client_hello");
-  }
-  if (const auto a = target.read(hello, record_version, sslv2); !a.empty()) anomaly(a);
-  if (target.truncated()) {
-    counters_.add(TlsCounter::list_truncated);
+  else
+    read.fallback_scsv = client_.fallback_scsv;  // a replacing hello accumulates the SCSV
+  if (const auto a = read.read(hello, record_version, sslv2); !a.empty()) anomaly(a);
+  if (read.truncated()) {
+    counters().add(TlsCounter::list_truncated);
     anomaly("tls.list_truncated");
   }
-  counters_.add(TlsCounter::client_hellos);
-  context_->sink.emit(target.event());
+  counters().add(TlsCounter::client_hellos);
+  context_->sink.emit(read.event());
   if (duplicate) {
-    client_.hellos = scratch.hellos;
-    client_.fallback_scsv = client_.fallback_scsv || scratch.fallback_scsv;
+    client_.hellos = read.hellos;
+    client_.fallback_scsv = client_.fallback_scsv || read.fallback_scsv;
+  } else {
+    client_.keep(read, workspace().packed_blocks());
   }
   return true;  // JA3 is built from client_ when the summary is emitted
 }
 
 bool TlsParser::server_hello(core::Bytes body, std::uint16_t record_version) {
-  if (const auto a = server_.read(body, record_version, client_); !a.empty()) {
+  // Read in full in the worker's scratch, over the hello kept so far: a hello after a retry builds on
+  // it, and one rejected leaves it (and its event) as it was.
+  ServerState& read = workspace().server_hello();
+  server_.restore(read);
+  if (const auto a = read.read(body, record_version, client_.session_id_view()); !a.empty()) {
     anomaly(a);
-    if (!server_.hello_seen) return true;
+    if (!read.hello_seen) return true;
   }
-  counters_.add(TlsCounter::server_hellos);  // JA3S is built from server_ when the summary is emitted
-  const events::tls::ServerHello event = server_.event();
+  server_.keep(read, workspace().packed_blocks());
+  counters().add(TlsCounter::server_hellos);  // JA3S is built from server_ when the summary is emitted
+  const events::tls::ServerHello event = read.event();
   context_->sink.emit(event);
   if (event.hello_retry_request) return true;  // a second ClientHello and ServerHello follow
   if (is_tls13_class(server_.version)) return end_handshake(events::tls::HandshakeEnd::completed);
@@ -152,26 +150,27 @@ bool TlsParser::certificate(core::Direction direction, core::Bytes body) {
   if (error != WireError::none) anomaly("tls.malformed_certificate");
   certificate_seen_ = true;
   certificate_chain_length_ = static_cast<unsigned>(count);
-  counters_.add(TlsCounter::certificates);
+  counters().add(TlsCounter::certificates);
   events::tls::Certificate e;
   e.direction = direction;
   e.chain_length = certificate_chain_length_;
   e.der = first;
-  if (!first.empty() && options_.parse_certificates) {
-    certificate_ = workspace().certificates().take();
-    certificate_->clear();
-    if (!(options_.certificate_cache ? options_.certificate_cache->read(first, *certificate_)
-                                     : read_certificate(first, *certificate_)))
-      anomaly("tls.invalid_certificate");
-    if (certificate_->sans_truncated) counters_.add(TlsCounter::list_truncated);
-    e.subject = certificate_->subject.view();
-    e.issuer = certificate_->issuer.view();
-    e.serial = certificate_->serial.view();
-    e.fingerprint = certificate_->fingerprint.view();
-    e.not_before = certificate_->not_before;
-    e.not_after = certificate_->not_after;
-    e.subject_alt_names = std::span<const std::string_view>(certificate_->san_views.data(), certificate_->san_count);
-    e.parsed = certificate_->parsed;
+  if (!first.empty() && parse_certificates_) {
+    const core::Bytes packed =
+        certificate_cache_ ? certificate_cache_->read(first) : workspace().certificate_decoder().decode(first);
+    certificate_.start(packed.size(), workspace().packed_blocks());
+    certificate_.append(packed);
+    const CertificateFields fields = unpack_certificate(certificate_.bytes(), workspace().subject_alt_names());
+    if (!fields.parsed) anomaly("tls.invalid_certificate");
+    if (fields.sans_truncated) counters().add(TlsCounter::list_truncated);
+    e.subject = fields.subject;
+    e.issuer = fields.issuer;
+    e.serial = fields.serial;
+    e.fingerprint = fields.fingerprint;
+    e.not_before = fields.not_before;
+    e.not_after = fields.not_after;
+    e.subject_alt_names = fields.subject_alt_names;
+    e.parsed = fields.parsed;
   }
   context_->sink.emit(e);
   return true;
@@ -183,14 +182,11 @@ bool TlsParser::alert(core::Direction direction, std::uint8_t level, std::uint8_
   e.level = level;
   e.description = description;
   e.encrypted = encrypted;
-  e.description_name = encrypted ? std::string_view{"encrypted"} : alert_description_name(description);
-  counters_.add(TlsCounter::alerts);
+  e.description_name = alert_name(encrypted, description);
+  counters().add(TlsCounter::alerts);
   context_->sink.emit(e);
-  const unsigned side = core::index_of(direction);
-  if (!alert_seen_[side]) {
-    alert_seen_[side] = true;
-    first_alert_[side] = e;  // the name is a literal: it outlives emit()
-  }
+  FirstAlert& first = first_alert_[core::index_of(direction)];
+  if (!first.seen) first = {true, encrypted, level, description};
   // Fatal alerts, close_notify and anything encrypted (we cannot tell) end the handshake.
   const bool ends = encrypted || level == 2 || description == 0;
   return ends ? end_handshake(events::tls::HandshakeEnd::alert) : true;
@@ -234,7 +230,7 @@ bool TlsParser::Side::on_change_cipher_spec() {
   if (parser_.phase_ != Phase::key_exchange || records_.encrypted()) return true;
   records_.mark_encrypted();
   // ≤ 1.2: the server changing ciphers before sending a certificate is an abbreviated (resumed) handshake.
-  ServerState& server = parser_.server_;
+  KeptServerHello& server = parser_.server_;
   if (direction_ == core::Direction::to_client && !parser_.certificate_seen_ &&
       server.resumption == events::tls::Resumption::none)
     server.resumption = events::tls::Resumption::session_id;

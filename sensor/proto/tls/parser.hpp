@@ -3,18 +3,18 @@
 // (tls.client_hello, tls.server_hello, tls.certificate, tls.alert, one tls.handshake summary).
 // After the handshake (both Finished in ≤ 1.2; a non-retry ServerHello in 1.3, after which
 // everything is encrypted) it emits the summary and returns Verdict::stop() so the flow is bypassed.
-// What it holds while in flight is small (both hellos' bounded copies, framing state); split
-// messages, the server certificate and scratch live in the worker's TlsWorkspace.
+// What it holds while in flight is small (what the summary needs of both hellos, packed; framing
+// state); the hellos read in full, split messages, the server certificate, scratch and the counters
+// live in the worker's TlsWorkspace.
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <string_view>
 
-#include "core/counters.hpp"
 #include "proto/dissector.hpp"
 #include "proto/tls/certificate.hpp"
-#include "proto/tls/client_state.hpp"
+#include "proto/tls/kept_hellos.hpp"
 #include "proto/tls/record_layer.hpp"
-#include "proto/tls/server_state.hpp"
 #include "proto/tls/tls_options.hpp"
 #include "proto/tls/tls_workspace.hpp"
 
@@ -23,7 +23,6 @@ namespace spanwatch::proto::tls {
 class TlsParser final : public Dissector {
  public:
   explicit TlsParser(const TlsOptions& options = {});
-  ~TlsParser() override;
   // The record layers call back into this object: it stays where it was built.
   TlsParser(const TlsParser&) = delete;
   TlsParser& operator=(const TlsParser&) = delete;
@@ -34,7 +33,6 @@ class TlsParser final : public Dissector {
   void finish(FeedContext& context) override;
   void reset() override;
 
-  const core::EnumCounters<TlsCounter>& counters() const { return counters_; }
   bool done() const { return phase_ == Phase::done; }
 
  private:
@@ -76,22 +74,30 @@ class TlsParser final : public Dissector {
   bool alert(core::Direction direction, std::uint8_t level, std::uint8_t description, bool encrypted);
   void anomaly(std::string_view name);
   void emit_summary(events::tls::HandshakeEnd end);
-  void give_back_certificate();
-  TlsWorkspace& workspace() { return *options_.workspace; }
+  TlsWorkspace& workspace() { return *workspace_; }
+  core::EnumCounters<TlsCounter>& counters() { return workspace_->counters(); }
   bool end_handshake(events::tls::HandshakeEnd end);
 
-  TlsOptions options_;  // options_.workspace is never null (declared first: outlives the sides' buffers)
+  // Of the options, what is used after construction (the list capacities are the workspace's).
+  std::shared_ptr<TlsWorkspace> workspace_;  // never null (declared first: outlives the sides' buffers)
+  std::shared_ptr<CertificateCache> certificate_cache_;
+  bool parse_certificates_;
   std::array<Side, 2> sides_;
   FeedContext* context_ = nullptr;  // set during feed/gap/finish only
   Phase phase_ = Phase::hellos;
-  ClientState client_;
-  ServerState server_;
-  CertificateInfo* certificate_ = nullptr;  // from the workspace once a server certificate is decoded
+  KeptClientHello client_;
+  KeptServerHello server_;
+  PackedLists<0> certificate_;  // the server certificate's packed fields (certificate.hpp), once decoded
   bool certificate_seen_ = false;
   unsigned certificate_chain_length_ = 0;
-  std::array<events::tls::Alert, 2> first_alert_{};
-  std::array<bool, 2> alert_seen_{};
-  core::EnumCounters<TlsCounter> counters_;
+  // The first alert of each direction, for the summary.
+  struct FirstAlert {
+    bool seen = false;
+    bool encrypted = false;
+    std::uint8_t level = 0;
+    std::uint8_t description = 0;
+  };
+  std::array<FirstAlert, 2> first_alert_{};
 };
 
 }  // namespace spanwatch::proto::tls

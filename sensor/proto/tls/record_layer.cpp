@@ -32,7 +32,6 @@ void RecordLayer::reset() {
   message_left_ = 0;
   give_back_message();
   alert_have_ = 0;
-  records_ = 0;
 }
 
 void RecordLayer::fail(RecordHandler& handler, std::string_view anomaly) {
@@ -66,7 +65,6 @@ std::size_t RecordLayer::feed(core::Bytes bytes, RecordHandler& handler, bool al
           }
           give_back_message();
           state_ = State::sslv2_body;
-          ++records_;
           break;
         }
         if (!start_record(handler, allow_sslv2)) return at;
@@ -110,7 +108,6 @@ bool RecordLayer::start_record(RecordHandler& handler, bool) {
     case WireError::too_long: fail(handler, "tls.record_too_long"); return true;
     default: fail(handler, "tls.invalid_record_header"); return true;
   }
-  ++records_;
   record_left_ = record_.length;
   const auto type = static_cast<ContentType>(record_.type);
   const bool message_pending = message_state_ != Message::header || message_header_have_ > 0;

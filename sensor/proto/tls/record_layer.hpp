@@ -53,8 +53,6 @@ class RecordLayer {
   bool encrypted() const { return encrypted_; }
   void reset();
 
-  std::uint64_t records() const { return records_; }
-
  private:
   enum class State : std::uint8_t {
     record_header,   // collecting the 5-byte header (or the 2-byte SSLv2 one)
@@ -74,27 +72,26 @@ class RecordLayer {
   void append_message(core::Bytes part);
   void give_back_message();
 
+  // Ordered to pack: a parser holds two of these for each handshake in flight.
   std::size_t max_message_;
   State state_ = State::record_header;
   std::array<std::uint8_t, record_header_length> header_{};
-  std::size_t header_have_ = 0;
+  std::uint8_t header_have_ = 0;
+  bool first_record_ = true;
   RecordHeader record_{};
   std::size_t record_left_ = 0;
-  bool first_record_ = true;
   bool encrypted_ = false;
+  std::array<std::uint8_t, 2> alert_{};
+  std::uint8_t alert_have_ = 0;
 
   // Handshake message assembly, across records.
   Message message_state_ = Message::header;
   std::array<std::uint8_t, handshake_header_length> message_header_{};
-  std::size_t message_header_have_ = 0;
+  std::uint8_t message_header_have_ = 0;
   std::uint32_t message_length_ = 0;
   std::size_t message_left_ = 0;  // body bytes still expected
   MessagePool& messages_;
   std::vector<std::uint8_t>* message_ = nullptr;  // a split message's bytes so far; null: none
-
-  std::array<std::uint8_t, 2> alert_{};
-  std::size_t alert_have_ = 0;
-  std::uint64_t records_ = 0;
 };
 
 }  // namespace spanwatch::proto::tls

@@ -40,22 +40,13 @@ WireError parse_draft_server_hello(core::Bytes body, ServerHelloWire& out) {
 ServerState::ServerState(const TlsOptions& o) : extensions(o.max_list_entries) {}
 
 void ServerState::clear() {
-  hello_seen = false;
-  hellos = 0;
-  record_version = legacy_version = selected_version = version = cipher_suite = 0;
-  compression = 0;
-  random = {};
-  session_id_length = 0;
+  static_cast<ServerHelloScalars&>(*this) = {};
   extensions.clear();
   alpn.clear();
-  key_share_group = 0;
-  sentinel = events::tls::DowngradeSentinel::none;
-  hello_retry_request = false;
-  resumption = events::tls::Resumption::none;
-  server_key_exchange = false;
 }
 
-std::string_view ServerState::read(core::Bytes body, std::uint16_t record_version_, const ClientState& client) {
+std::string_view ServerState::read(core::Bytes body, std::uint16_t record_version_,
+                                   std::span<const std::uint8_t> client_session_id) {
   ServerHelloWire hello;
   const std::uint16_t first_version = body.size() >= 2 ? core::load_be16(body.data()) : 0;
   const WireError error =
@@ -72,7 +63,7 @@ std::string_view ServerState::read(core::Bytes body, std::uint16_t record_versio
   cipher_suite = hello.cipher_suite;
   compression = hello.compression;
   std::copy_n(hello.random.begin(), random.size(), random.begin());
-  session_id_length = hello.session_id.size();
+  session_id_length = static_cast<std::uint8_t>(hello.session_id.size());  // at most 32 (parse_server_hello)
   std::copy_n(hello.session_id.begin(), session_id_length, session_id.begin());
 
   std::string_view anomaly;
@@ -94,9 +85,8 @@ std::string_view ServerState::read(core::Bytes body, std::uint16_t record_versio
     if (random[31] == 0) sentinel = events::tls::DowngradeSentinel::tls11_or_below;
   }
   if (resumption == events::tls::Resumption::none && !is_tls13_class(version) && session_id_length > 0 &&
-      session_id_length == client.session_id_length &&
-      std::equal(session_id.begin(), session_id.begin() + static_cast<std::ptrdiff_t>(session_id_length),
-                 client.session_id.begin()))
+      std::equal(session_id.begin(), session_id.begin() + session_id_length, client_session_id.begin(),
+                 client_session_id.end()))
     resumption = events::tls::Resumption::session_id;
   return anomaly;
 }

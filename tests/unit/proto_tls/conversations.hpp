@@ -1,5 +1,8 @@
 #pragma once
 // Byte-exact TLS conversations for the parser tests, built with support/tls_builder.hpp.
+#include <string>
+#include <vector>
+
 #include "support/test_certificate.hpp"
 #include "tls_test_support.hpp"
 
@@ -82,6 +85,85 @@ inline Frame sslv2_client_hello() {
   put16(message, static_cast<std::uint16_t>(0x8000 | body.size()));
   append(message, body);
   return message;
+}
+
+// Hellos with long lists, for the storage that keeps them: LongHello's list_entries apply to the
+// groups, signature algorithms and supported versions, and as many extra (empty) extensions.
+inline Frame alpn_extension(const std::vector<std::string>& names) {
+  Frame list;
+  for (const auto& n : names) {
+    put8(list, static_cast<std::uint8_t>(n.size()));
+    append(list, n);
+  }
+  Frame data;
+  put16(data, static_cast<std::uint16_t>(list.size()));
+  append(data, list);
+  return t::extension(16, data);
+}
+
+inline std::vector<std::uint16_t> counting(std::size_t count, std::uint16_t first) {
+  std::vector<std::uint16_t> values(count);
+  for (std::size_t i = 0; i < count; ++i) values[i] = static_cast<std::uint16_t>(first + i);
+  return values;
+}
+
+struct LongHello {
+  std::size_t ciphers = 5;
+  std::size_t list_entries = 3;  // groups, signature algorithms, supported versions, extra extensions
+  std::vector<std::string> alpn;
+  std::string server_name = "long.example.test";
+};
+
+inline Frame long_client_hello(const LongHello& spec) {
+  Frame b;
+  put16(b, 0x0303);
+  append(b, Frame(32, 1));
+  put8(b, 0);
+  put16(b, static_cast<std::uint16_t>(spec.ciphers * 2));
+  for (const auto c : counting(spec.ciphers, 0xc000)) put16(b, c);
+  put8(b, 1);
+  put8(b, 0);
+  Frame ext;
+  append(ext, t::server_name_extension(spec.server_name));
+  append(ext, t::u16_list_extension(10, counting(spec.list_entries, 0x0100)));
+  append(ext, t::extension(11, Frame{1, 0}));
+  append(ext, t::u16_list_extension(13, counting(spec.list_entries, 0x0400)));
+  Frame versions;
+  put8(versions, static_cast<std::uint8_t>(spec.list_entries * 2));
+  for (const auto v : counting(spec.list_entries, 0x7f10)) put16(versions, v);
+  append(ext, t::extension(43, versions));
+  if (!spec.alpn.empty()) append(ext, alpn_extension(spec.alpn));
+  for (const auto type : counting(spec.list_entries, 1000)) append(ext, t::extension(type, Frame{}));
+  put16(b, static_cast<std::uint16_t>(ext.size()));
+  append(b, ext);
+  return handshake_record(0x0301, t::handshake(t::HandshakeType::client_hello, b));
+}
+
+// A TLS 1.2 ServerHello with `extensions` empty extensions after renegotiation_info and ALPN.
+inline Frame long_server_hello(std::size_t extensions, const std::string& alpn) {
+  Frame b;
+  put16(b, 0x0303);
+  append(b, Frame(32, 2));
+  put8(b, 0);
+  put16(b, t::cipher::ecdhe_rsa_aes128_gcm_sha256);
+  put8(b, 0);
+  Frame ext;
+  append(ext, t::extension(0xff01, Frame{0}));
+  append(ext, alpn_extension({alpn}));
+  for (const auto type : counting(extensions, 2000)) append(ext, t::extension(type, Frame{}));
+  put16(b, static_cast<std::uint16_t>(ext.size()));
+  append(b, ext);
+  return t::handshake(t::HandshakeType::server_hello, b);
+}
+
+// The long hellos in tls12_full_handshake()'s flights.
+inline Conversation long_conversation(const LongHello& client, std::size_t server_extensions, const std::string& alpn) {
+  Conversation c = tls12_full_handshake();
+  c[0].bytes = long_client_hello(client);
+  c[1].bytes = handshake_record(
+      0x0303, concat({long_server_hello(server_extensions, alpn), t::certificate({std::span(test_certificate_der)}),
+                      t::server_hello_done()}));
+  return c;
 }
 
 }  // namespace spanwatch::testing::tls_test

@@ -48,9 +48,10 @@ std::vector<Piece> pieces_of(const Conversation& conversation, std::size_t size)
 }  // namespace
 
 TEST_CASE("parsers sharing one workspace, their handshakes interleaved piece by piece, report what lone parsers do") {
-  const std::vector<Conversation> conversations = {tls12_full_handshake(), duplicate_hello_conversation(),
-                                                   tls13_handshake(), tls12_full_handshake(),
-                                                   duplicate_hello_conversation()};
+  const std::vector<Conversation> conversations = {
+      tls12_full_handshake(), duplicate_hello_conversation(), tls13_handshake(), tls12_full_handshake(),
+      duplicate_hello_conversation(), long_conversation({200, 10, {"h2"}}, 30, std::string(40, 'p')),
+      long_conversation({600, 60, {"h2"}, std::string(300, 'n')}, 2, "h2")};
   const std::size_t piece = GENERATE(1, 7, 200);
 
   proto::tls::TlsOptions options;
@@ -121,11 +122,11 @@ TEST_CASE("a split handshake message holds a pooled buffer only until it is comp
   parser.feed(Direction::to_client, server_flight.subspan(cut), context, consumed);
   CHECK(sink.certificates == 1);
   CHECK(messages.in_use() == 0);  // given back as soon as the message was complete
-  CHECK(options.workspace->certificates().in_use() == 1);  // the decoded certificate, for the summary
+  CHECK(options.workspace->packed_blocks().small.in_use() == 1);  // the packed certificate, for the summary
 
   // Reset mid-message (a flow that ends inside a certificate): the buffer and the certificate go back.
   parser.reset();
-  CHECK(options.workspace->certificates().in_use() == 0);
+  CHECK(options.workspace->packed_blocks().small.in_use() == 0);
   parser.feed(Direction::to_server, conversation[0].bytes, context, consumed);
   parser.feed(Direction::to_client, server_flight.first(cut), context, consumed);
   CHECK(messages.in_use() == 1);
@@ -149,10 +150,4 @@ TEST_CASE("a buffer held when a direction loses framing goes back at once") {
   parser.gap(Direction::to_client, 100, context);
   CHECK(options.workspace->messages().in_use() == 0);
   CHECK(std::count(sink.anomalies.begin(), sink.anomalies.end(), "tls.gap") == 1);
-}
-
-TEST_CASE("a TLS parser in flight holds at most 2 KiB itself") {
-  // Both hellos' bounded copies and the framing state; split messages, the certificate, the JA3
-  // text and the duplicate-hello scratch are the workspace's (was 21 KiB with them inline).
-  STATIC_REQUIRE(sizeof(proto::tls::TlsParser) <= 2048);
 }
