@@ -26,6 +26,9 @@ std::size_t capacity_for(const FlowTableOptions& options) {
   return std::clamp<std::size_t>(wanted, 1, max_capacity);
 }
 
+// Small enough to cost nothing at start-up, large enough that short runs never rehash.
+constexpr std::size_t initial_buckets = 4096;
+
 std::size_t power_of_two_at_least(std::size_t n) {
   std::size_t p = 1;
   while (p < n) p <<= 1;
@@ -55,8 +58,10 @@ FlowTable::FlowTable(const FlowTableOptions& options, FlowEndHandler& handler)
       hash_seed_(seed_or_random(options.hash_seed)),
       ids_(seed_or_random(options.flow_id_seed)),
       slots_(capacity_for(options)),
-      buckets_(power_of_two_at_least(slots_.capacity()), no_slot),
-      bucket_mask_(static_cast<std::uint32_t>(buckets_.size() - 1)) {
+      max_buckets_(power_of_two_at_least(slots_.capacity())) {
+  buckets_.reserve(max_buckets_);
+  buckets_.assign(std::min(max_buckets_, initial_buckets), no_slot);
+  bucket_mask_ = static_cast<std::uint32_t>(buckets_.size() - 1);
   static_assert(sizeof(Slot) <= 256, "flow state target: at most 256 bytes per flow without parser state");
   const auto to_ns = [](const FlowTimeouts& t, std::int64_t* out) {
     const std::uint32_t seconds[timeout_class_count] = {t.tcp_new, t.tcp_established, t.tcp_closed, t.udp, t.other};
@@ -71,7 +76,7 @@ FlowTable::FlowTable(const FlowTableOptions& options, FlowEndHandler& handler)
   recovered_spare_ = std::max<std::size_t>(
       1, slots_.capacity() * std::min<std::uint32_t>(options.emergency_recovery_percent, 100) / 100);
   // The free list starts empty: records never used yet are taken from the array's unconstructed tail.
-  stats_.memuse = slots_.bytes() + buckets_.size() * sizeof(std::uint32_t);
+  stats_.memuse = slots_.bytes() + max_buckets_ * sizeof(std::uint32_t);
   stats_.spare = slots_.capacity();
 }
 
@@ -193,6 +198,7 @@ void FlowTable::create(std::uint32_t index, const FlowKey& key, std::uint32_t ha
   slot.in_use = true;
   slot.touched_ns = now_ns_;
   slot.older = slot.newer = no_slot;
+  if (stats_.active >= buckets_.size() && buckets_.size() < max_buckets_) grow_buckets();
   std::uint32_t& bucket = buckets_[hash_low & bucket_mask_];
   slot.bucket_next = bucket;
   bucket = index;
@@ -279,6 +285,27 @@ void FlowTable::bucket_unlink(std::uint32_t index) {
   while (*link != index) link = &slots_[*link].bucket_next;
   *link = slots_[index].bucket_next;
   slots_[index].bucket_next = no_slot;
+}
+
+// Doubles the index: each chain splits in two by the next bit of its hashes, order kept. O(active
+// flows), once per doubling.
+void FlowTable::grow_buckets() {
+  const std::size_t old_size = buckets_.size();
+  buckets_.resize(old_size * 2, no_slot);
+  for (std::size_t b = 0; b < old_size; ++b) {
+    std::uint32_t* low_tail = &buckets_[b];
+    std::uint32_t* high_tail = &buckets_[b + old_size];
+    for (std::uint32_t index = buckets_[b]; index != no_slot;) {
+      const std::uint32_t next = slots_[index].bucket_next;
+      std::uint32_t*& tail = (slots_[index].hash_low & old_size) != 0 ? high_tail : low_tail;
+      *tail = index;
+      tail = &slots_[index].bucket_next;
+      index = next;
+    }
+    *low_tail = no_slot;
+    *high_tail = no_slot;
+  }
+  bucket_mask_ = static_cast<std::uint32_t>(buckets_.size() - 1);
 }
 
 bool FlowTable::expired(const Slot& slot) const { return now_ns_ - slot.touched_ns >= timeout_ns(slot.timeout_class); }

@@ -71,13 +71,15 @@ class FlowTable {
   static constexpr std::size_t timeout_class_count = static_cast<std::size_t>(TimeoutClass::count_);
   static constexpr std::uint32_t no_slot = 0xffffffffu;
 
+  // What a packet touches comes first: the links and clock here, then the flow's per-packet fields,
+  // together the first 128 bytes (see Flow).
   struct Slot {
-    Flow flow;
-    std::int64_t touched_ns = 0;  // table clock at the last packet
-    std::uint32_t hash_low = 0;   // low half of the key hash: bucket index and a cheap pre-compare
+    std::uint32_t hash_low = 0;  // low half of the key hash: bucket index and a cheap pre-compare
     std::uint32_t bucket_next = no_slot;
     std::uint32_t older = no_slot;  // neighbours in the timeout list (`newer` also links the free list)
     std::uint32_t newer = no_slot;
+    std::int64_t touched_ns = 0;  // table clock at the last packet
+    Flow flow;
     TimeoutClass timeout_class = TimeoutClass::other;
     bool in_use = false;
   };
@@ -102,6 +104,7 @@ class FlowTable {
   void leave_emergency_if_recovered();
   static TimeoutClass timeout_class_of(const Flow& flow);
   void advance_clock(core::Timestamp ts);
+  void grow_buckets();
 
   FlowEndHandler& handler_;
   const bool evict_when_full_;
@@ -113,7 +116,11 @@ class FlowTable {
   FlowIdGenerator ids_;
   // Records are constructed on first use, front to back: pages of records never used are never touched.
   LazyArray<Slot> slots_;
+  // The bucket index follows the number of active flows (doubling, up to one bucket per record; the
+  // capacity is reserved at construction, so growing never allocates): a packet's bucket then stays
+  // cached far more often than in an index sized for the whole table.
   std::vector<std::uint32_t> buckets_;
+  std::size_t max_buckets_ = 0;
   std::uint32_t bucket_mask_ = 0;
   std::uint32_t free_head_ = no_slot;
   TimeoutList lists_[timeout_class_count];
