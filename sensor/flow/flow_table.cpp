@@ -72,6 +72,9 @@ FlowTable::FlowTable(const FlowTableOptions& options, FlowEndHandler& handler)
   // Emergency only ever shortens a timeout (a configured normal value below the emergency one stays).
   for (std::size_t i = 0; i < timeout_class_count; ++i)
     emergency_timeouts_ns_[i] = std::min(emergency_timeouts_ns_[i], timeouts_ns_[i]);
+  // A second, or a quarter of the shortest timeout of the class when that is less.
+  for (std::size_t i = 0; i < timeout_class_count; ++i)
+    relist_after_ns_[i] = std::min(nanoseconds_per_second, emergency_timeouts_ns_[i] / 4);
   // At least one free record, so a table of one can leave emergency too.
   recovered_spare_ = std::max<std::size_t>(
       1, slots_.capacity() * std::min<std::uint32_t>(options.emergency_recovery_percent, 100) / 100);
@@ -125,6 +128,7 @@ void FlowTable::expire(core::Timestamp now) {
   for (const TimeoutList& list : lists_) {
     while (list.oldest != no_slot && expired(slots_[list.oldest])) end(list.oldest, FlowEndReason::timeout);
   }
+  // The heads' own deadlines (a head touched after it was listed is due later than its place says).
   next_deadline_ns_ = std::numeric_limits<std::int64_t>::max();
   for (std::size_t c = 0; c < timeout_class_count; ++c) {
     if (lists_[c].oldest != no_slot)
@@ -255,9 +259,12 @@ void FlowTable::account(Slot& slot, const decode::DecodedPacket& packet, core::D
 
 void FlowTable::touch(std::uint32_t index) {
   Slot& slot = slots_[index];
-  list_unlink(index);
-  slot.timeout_class = timeout_class_of(slot.flow);
   slot.touched_ns = now_ns_;
+  const TimeoutClass now_class = timeout_class_of(slot.flow);
+  const auto c = static_cast<std::size_t>(now_class);
+  if (now_class == slot.timeout_class && now_ns_ - slot.listed_ns < relist_after_ns_[c]) return;
+  list_unlink(index);
+  slot.timeout_class = now_class;
   list_append(index);
 }
 
@@ -273,6 +280,7 @@ void FlowTable::list_append(std::uint32_t index) {
   Slot& slot = slots_[index];
   const auto c = static_cast<std::size_t>(slot.timeout_class);
   TimeoutList& list = lists_[c];
+  slot.listed_ns = slot.touched_ns;
   next_deadline_ns_ = std::min(next_deadline_ns_, slot.touched_ns + timeouts_ns_[c]);
   slot.older = list.newest;
   slot.newer = no_slot;
@@ -310,7 +318,7 @@ void FlowTable::grow_buckets() {
 
 bool FlowTable::expired(const Slot& slot) const { return now_ns_ - slot.touched_ns >= timeout_ns(slot.timeout_class); }
 
-// Lists stay ordered under either set of timeouts: within one class the order is touch order.
+// Lists stay ordered under either set of timeouts: within one class the order is listing order.
 std::int64_t FlowTable::timeout_ns(TimeoutClass c) const {
   const auto i = static_cast<std::size_t>(c);
   return emergency_ ? emergency_timeouts_ns_[i] : timeouts_ns_[i];
