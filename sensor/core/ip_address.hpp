@@ -2,6 +2,7 @@
 // An IPv4 or IPv6 address held by value (17 bytes of state, no heap). IPv4 is stored in the
 // first four bytes; the rest stay zero so that comparison and hashing need no branch on family.
 #include <array>
+#include <bit>
 #include <compare>
 #include <cstdint>
 #include <cstring>
@@ -45,10 +46,28 @@ class IpAddress {
   // Does this address lie in prefix/prefix_length (same family)?
   bool in_prefix(const IpAddress& prefix, unsigned prefix_length) const;
 
-  auto operator<=>(const IpAddress&) const = default;
-  bool operator==(const IpAddress&) const = default;
+  // The order of the defaulted comparison (bytes as unsigned, first to last, then family), computed
+  // eight bytes at a time: every packet compares its two addresses to normalise its flow key.
+  std::strong_ordering operator<=>(const IpAddress& other) const {
+    if (const auto c = big_endian_half(0) <=> other.big_endian_half(0); c != 0) return c;
+    if (const auto c = big_endian_half(8) <=> other.big_endian_half(8); c != 0) return c;
+    return family_ <=> other.family_;
+  }
+  bool operator==(const IpAddress& other) const {
+    return ((half(0) ^ other.half(0)) | (half(8) ^ other.half(8))) == 0 && family_ == other.family_;
+  }
 
  private:
+  std::uint64_t half(std::size_t offset) const {
+    std::uint64_t value;
+    std::memcpy(&value, bytes_.data() + offset, sizeof value);
+    return value;
+  }
+  std::uint64_t big_endian_half(std::size_t offset) const {
+    if constexpr (std::endian::native == std::endian::little) return __builtin_bswap64(half(offset));
+    return half(offset);
+  }
+
   std::array<std::uint8_t, 16> bytes_{};
   Family family_ = Family::none;
 };

@@ -59,9 +59,10 @@ std::uint64_t FlowKey::hash(std::uint64_t seed) const {
 }
 
 bool FlowKey::operator==(const FlowKey& other) const {
-  return low_port == other.low_port && high_port == other.high_port && ip_protocol == other.ip_protocol &&
-         vlan[0] == other.vlan[0] && vlan[1] == other.vlan[1] && low_address == other.low_address &&
-         high_address == other.high_address;
+  // One branch: every lookup compares a key, usually equal.
+  return low_address == other.low_address && high_address == other.high_address &&
+         ((low_port ^ other.low_port) | (high_port ^ other.high_port) | (vlan[0] ^ other.vlan[0]) |
+          (vlan[1] ^ other.vlan[1]) | (ip_protocol ^ other.ip_protocol)) == 0;
 }
 
 }  // namespace spanwatch::flow

@@ -26,6 +26,9 @@ std::size_t capacity_for(const FlowTableOptions& options) {
   return std::clamp<std::size_t>(wanted, 1, max_capacity);
 }
 
+// Small enough to cost nothing at start-up, large enough that short runs never rehash.
+constexpr std::size_t initial_buckets = 4096;
+
 std::size_t power_of_two_at_least(std::size_t n) {
   std::size_t p = 1;
   while (p < n) p <<= 1;
@@ -55,8 +58,10 @@ FlowTable::FlowTable(const FlowTableOptions& options, FlowEndHandler& handler)
       hash_seed_(seed_or_random(options.hash_seed)),
       ids_(seed_or_random(options.flow_id_seed)),
       slots_(capacity_for(options)),
-      buckets_(power_of_two_at_least(slots_.capacity()), no_slot),
-      bucket_mask_(static_cast<std::uint32_t>(buckets_.size() - 1)) {
+      max_buckets_(power_of_two_at_least(slots_.capacity())) {
+  buckets_.reserve(max_buckets_);
+  buckets_.assign(std::min(max_buckets_, initial_buckets), no_slot);
+  bucket_mask_ = static_cast<std::uint32_t>(buckets_.size() - 1);
   static_assert(sizeof(Slot) <= 256, "flow state target: at most 256 bytes per flow without parser state");
   const auto to_ns = [](const FlowTimeouts& t, std::int64_t* out) {
     const std::uint32_t seconds[timeout_class_count] = {t.tcp_new, t.tcp_established, t.tcp_closed, t.udp, t.other};
@@ -67,11 +72,14 @@ FlowTable::FlowTable(const FlowTableOptions& options, FlowEndHandler& handler)
   // Emergency only ever shortens a timeout (a configured normal value below the emergency one stays).
   for (std::size_t i = 0; i < timeout_class_count; ++i)
     emergency_timeouts_ns_[i] = std::min(emergency_timeouts_ns_[i], timeouts_ns_[i]);
+  // A second, or a quarter of the shortest timeout of the class when that is less.
+  for (std::size_t i = 0; i < timeout_class_count; ++i)
+    relist_after_ns_[i] = std::min(nanoseconds_per_second, emergency_timeouts_ns_[i] / 4);
   // At least one free record, so a table of one can leave emergency too.
   recovered_spare_ = std::max<std::size_t>(
       1, slots_.capacity() * std::min<std::uint32_t>(options.emergency_recovery_percent, 100) / 100);
   // The free list starts empty: records never used yet are taken from the array's unconstructed tail.
-  stats_.memuse = slots_.bytes() + buckets_.size() * sizeof(std::uint32_t);
+  stats_.memuse = slots_.bytes() + max_buckets_ * sizeof(std::uint32_t);
   stats_.spare = slots_.capacity();
 }
 
@@ -120,6 +128,7 @@ void FlowTable::expire(core::Timestamp now) {
   for (const TimeoutList& list : lists_) {
     while (list.oldest != no_slot && expired(slots_[list.oldest])) end(list.oldest, FlowEndReason::timeout);
   }
+  // The heads' own deadlines (a head touched after it was listed is due later than its place says).
   next_deadline_ns_ = std::numeric_limits<std::int64_t>::max();
   for (std::size_t c = 0; c < timeout_class_count; ++c) {
     if (lists_[c].oldest != no_slot)
@@ -193,6 +202,7 @@ void FlowTable::create(std::uint32_t index, const FlowKey& key, std::uint32_t ha
   slot.in_use = true;
   slot.touched_ns = now_ns_;
   slot.older = slot.newer = no_slot;
+  if (stats_.active >= buckets_.size() && buckets_.size() < max_buckets_) grow_buckets();
   std::uint32_t& bucket = buckets_[hash_low & bucket_mask_];
   slot.bucket_next = bucket;
   bucket = index;
@@ -249,9 +259,12 @@ void FlowTable::account(Slot& slot, const decode::DecodedPacket& packet, core::D
 
 void FlowTable::touch(std::uint32_t index) {
   Slot& slot = slots_[index];
-  list_unlink(index);
-  slot.timeout_class = timeout_class_of(slot.flow);
   slot.touched_ns = now_ns_;
+  const TimeoutClass now_class = timeout_class_of(slot.flow);
+  const auto c = static_cast<std::size_t>(now_class);
+  if (now_class == slot.timeout_class && now_ns_ - slot.listed_ns < relist_after_ns_[c]) return;
+  list_unlink(index);
+  slot.timeout_class = now_class;
   list_append(index);
 }
 
@@ -267,6 +280,7 @@ void FlowTable::list_append(std::uint32_t index) {
   Slot& slot = slots_[index];
   const auto c = static_cast<std::size_t>(slot.timeout_class);
   TimeoutList& list = lists_[c];
+  slot.listed_ns = slot.touched_ns;
   next_deadline_ns_ = std::min(next_deadline_ns_, slot.touched_ns + timeouts_ns_[c]);
   slot.older = list.newest;
   slot.newer = no_slot;
@@ -281,9 +295,30 @@ void FlowTable::bucket_unlink(std::uint32_t index) {
   slots_[index].bucket_next = no_slot;
 }
 
+// Doubles the index: each chain splits in two by the next bit of its hashes, order kept. O(active
+// flows), once per doubling.
+void FlowTable::grow_buckets() {
+  const std::size_t old_size = buckets_.size();
+  buckets_.resize(old_size * 2, no_slot);
+  for (std::size_t b = 0; b < old_size; ++b) {
+    std::uint32_t* low_tail = &buckets_[b];
+    std::uint32_t* high_tail = &buckets_[b + old_size];
+    for (std::uint32_t index = buckets_[b]; index != no_slot;) {
+      const std::uint32_t next = slots_[index].bucket_next;
+      std::uint32_t*& tail = (slots_[index].hash_low & old_size) != 0 ? high_tail : low_tail;
+      *tail = index;
+      tail = &slots_[index].bucket_next;
+      index = next;
+    }
+    *low_tail = no_slot;
+    *high_tail = no_slot;
+  }
+  bucket_mask_ = static_cast<std::uint32_t>(buckets_.size() - 1);
+}
+
 bool FlowTable::expired(const Slot& slot) const { return now_ns_ - slot.touched_ns >= timeout_ns(slot.timeout_class); }
 
-// Lists stay ordered under either set of timeouts: within one class the order is touch order.
+// Lists stay ordered under either set of timeouts: within one class the order is listing order.
 std::int64_t FlowTable::timeout_ns(TimeoutClass c) const {
   const auto i = static_cast<std::size_t>(c);
   return emergency_ ? emergency_timeouts_ns_[i] : timeouts_ns_[i];

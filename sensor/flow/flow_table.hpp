@@ -48,7 +48,8 @@ class FlowTable {
   // Ends every flow (end of capture, shutdown).
   void end_all(FlowEndReason why);
 
-  // Calls fn(Flow&) for every active flow, least recently seen first within each timeout class.
+  // Calls fn(Flow&) for every active flow, least recently seen first within each timeout class (to
+  // within a second).
   template <class Fn>
   void for_each(Fn&& fn) {
     for (const TimeoutList& list : lists_) {
@@ -66,16 +67,24 @@ class FlowTable {
   static std::size_t bytes_per_flow();
 
  private:
-  // Flows sharing a timeout form one list ordered by last touch, so the oldest is the next to expire.
+  // Flows sharing a timeout form one list in the order they took their place, so the head is the
+  // next to expire. A packet moves its flow to the tail only when the flow has sat at its place for
+  // relist_after_ns_ (at most a second) or changes class: moving it on every packet wrote two other
+  // flows' records (its neighbours), each a cache miss, for every packet. A flow ends at its exact
+  // timeout when it is at the head, and a flow behind a head that was touched after taking its
+  // place can end up to relist_after_ns_ late: never early.
   enum class TimeoutClass : std::uint8_t { tcp_new, tcp_established, tcp_closed, udp, other, count_ };
   static constexpr std::size_t timeout_class_count = static_cast<std::size_t>(TimeoutClass::count_);
   static constexpr std::uint32_t no_slot = 0xffffffffu;
 
+  // What a packet touches comes first: the bucket link and clocks here, then the flow's per-packet
+  // fields, together the first 128 bytes (see Flow).
   struct Slot {
-    Flow flow;
-    std::int64_t touched_ns = 0;  // table clock at the last packet
-    std::uint32_t hash_low = 0;   // low half of the key hash: bucket index and a cheap pre-compare
+    std::uint32_t hash_low = 0;  // low half of the key hash: bucket index and a cheap pre-compare
     std::uint32_t bucket_next = no_slot;
+    std::int64_t touched_ns = 0;  // table clock at the last packet
+    std::int64_t listed_ns = 0;   // table clock when it took its place in its timeout list
+    Flow flow;
     std::uint32_t older = no_slot;  // neighbours in the timeout list (`newer` also links the free list)
     std::uint32_t newer = no_slot;
     TimeoutClass timeout_class = TimeoutClass::other;
@@ -102,18 +111,24 @@ class FlowTable {
   void leave_emergency_if_recovered();
   static TimeoutClass timeout_class_of(const Flow& flow);
   void advance_clock(core::Timestamp ts);
+  void grow_buckets();
 
   FlowEndHandler& handler_;
   const bool evict_when_full_;
   std::int64_t timeouts_ns_[timeout_class_count];
   std::int64_t emergency_timeouts_ns_[timeout_class_count];
+  std::int64_t relist_after_ns_[timeout_class_count];
   std::size_t recovered_spare_;  // free records that end an emergency
   bool emergency_ = false;
   std::uint64_t hash_seed_;
   FlowIdGenerator ids_;
   // Records are constructed on first use, front to back: pages of records never used are never touched.
   LazyArray<Slot> slots_;
+  // The bucket index follows the number of active flows (doubling, up to one bucket per record; the
+  // capacity is reserved at construction, so growing never allocates): a packet's bucket then stays
+  // cached far more often than in an index sized for the whole table.
   std::vector<std::uint32_t> buckets_;
+  std::size_t max_buckets_ = 0;
   std::uint32_t bucket_mask_ = 0;
   std::uint32_t free_head_ = no_slot;
   TimeoutList lists_[timeout_class_count];

@@ -2,7 +2,11 @@
 
 #include <arpa/inet.h>
 
+#include <array>
+#include <compare>
+#include <cstring>
 #include <string>
+#include <vector>
 
 #include "core/ip_address.hpp"
 
@@ -33,6 +37,32 @@ TEST_CASE("IpAddress prefix membership respects family and partial bytes") {
 TEST_CASE("IpAddress orders by bytes with families apart") {
   CHECK(*IpAddress::parse("10.0.0.1") < *IpAddress::parse("10.0.0.2"));
   CHECK(*IpAddress::parse("10.0.0.1") == IpAddress::v4(0x0a000001u));
+}
+
+TEST_CASE("IpAddress compares like its bytes, first to last as unsigned, then its family") {
+  // Addresses that differ in one byte (every position, values across the sign bit) and in family.
+  std::vector<IpAddress> addresses;
+  for (int position = 0; position < 16; ++position) {
+    for (const std::uint8_t value : {0x00, 0x01, 0x7f, 0x80, 0xff}) {
+      std::array<std::uint8_t, 16> bytes{};
+      bytes.fill(0x80);
+      bytes[static_cast<std::size_t>(position)] = value;
+      addresses.push_back(IpAddress::v6(bytes.data()));
+      if (position < 4) addresses.push_back(IpAddress::v4(bytes.data()));
+    }
+  }
+  addresses.push_back(IpAddress{});
+  const auto reference = [](const IpAddress& a, const IpAddress& b) {
+    const int bytes = std::memcmp(a.data(), b.data(), 16);
+    if (bytes != 0) return bytes < 0 ? std::strong_ordering::less : std::strong_ordering::greater;
+    return a.family() <=> b.family();
+  };
+  for (const IpAddress& a : addresses) {
+    for (const IpAddress& b : addresses) {
+      CHECK((a <=> b) == reference(a, b));
+      CHECK((a == b) == (reference(a, b) == 0));
+    }
+  }
 }
 
 TEST_CASE("IPv4 text is what inet_ntop writes, for every octet value in every position") {

@@ -68,6 +68,45 @@ TEST_CASE("An established TCP flow lives 3600 s from its last packet") {
   CHECK(table.stats().end_state.established == 1);
 }
 
+TEST_CASE("A flow with packets every few hundred milliseconds still ends exactly at its timeout") {
+  // Its packets within a second of each other do not move it in its list (see FlowTable::touch).
+  RecordingHandler handler;
+  FlowTable table(small_table(16), handler);
+  const auto query = udp("10.0.0.1", 5000, "10.0.0.2", 53, at(0));
+  for (const std::uint32_t ms : {0u, 300u, 600u, 900u}) table.get(with_flags(query, 0, at(0, ms * 1'000'000)));
+  table.expire(at(120, 899'999'999));
+  CHECK(handler.ended.empty());
+  table.expire(at(120, 900'000'000));
+  REQUIRE(handler.ended.size() == 1);
+  CHECK(handler.ended[0].flow.packets[0] == 4);
+}
+
+TEST_CASE("A flow listed behind a busier one ends less than a second late, never early") {
+  RecordingHandler handler;
+  FlowTable table(small_table(16), handler);
+  // Busy: listed at 0, last packet at 0.9 s (deadline 120.9). Quiet: one packet at 0.5 s (deadline
+  // 120.5) but listed behind the busy one.
+  const auto busy = udp("10.0.0.1", 5000, "10.0.0.2", 53, at(0));
+  table.get(busy);
+  const std::uint64_t quiet = table.get(udp("10.0.0.3", 5000, "10.0.0.2", 53, at(0, 500'000'000))).flow->id;
+  table.get(with_flags(busy, 0, at(0, 900'000'000)));
+
+  table.expire(at(120, 499'999'999));
+  CHECK(handler.ended.empty());  // never early
+  table.expire(at(121, 500'000'000));
+  REQUIRE(handler.ended.size() == 2);  // at most a second late
+  CHECK(((handler.ended[0].flow.id == quiet) || (handler.ended[1].flow.id == quiet)));
+  // A packet of the quiet flow after its deadline never revives it, whether or not expire() ran.
+  FlowTable other(small_table(16), handler);
+  other.get(busy);
+  const auto late_query = udp("10.0.0.3", 5000, "10.0.0.2", 53, at(0, 500'000'000));
+  const std::uint64_t first = other.get(late_query).flow->id;
+  other.get(with_flags(busy, 0, at(0, 900'000'000)));
+  const FlowLookup again = other.get(with_flags(late_query, 0, at(120, 600'000'000)));
+  CHECK(again.created);
+  CHECK(again.flow->id != first);
+}
+
 TEST_CASE("A closed TCP flow times out 60 s after its last packet") {
   RecordingHandler handler;
   FlowTable table(small_table(16), handler);

@@ -1,5 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <string>
+#include <vector>
+
 #include "flow/flow_table.hpp"
 #include "flow_test_packets.hpp"
 
@@ -227,4 +230,34 @@ TEST_CASE("Flow ids are positive as int64 and differ between runs with different
   CHECK(id_a < (std::uint64_t{1} << 53));
   CHECK(id_b > 0);
   CHECK(id_b < (std::uint64_t{1} << 53));
+}
+
+TEST_CASE("Flows stay found while the bucket index grows with them, and end cleanly after") {
+  // 20 000 flows: the index starts at 4 096 buckets and doubles three times while they arrive.
+  RecordingHandler handler;
+  FlowTable table(small_table(40'000), handler);
+  const auto packet_of = [](int i) {
+    const std::string client = "10.1." + std::to_string(i / 250) + "." + std::to_string(i % 250 + 1);
+    return udp(client, static_cast<std::uint16_t>(1024 + i % 50'000), "10.9.9.9", 53, at(1));
+  };
+  constexpr int flows = 20'000;
+  std::vector<std::uint64_t> ids;
+  for (int i = 0; i < flows; ++i) {
+    const FlowLookup lookup = table.get(packet_of(i));
+    REQUIRE(lookup.created);
+    ids.push_back(lookup.flow->id);
+  }
+  CHECK(table.active() == flows);
+  // Every flow, created before or after each doubling, is found again as itself (in reverse order).
+  for (int i = flows; i-- > 0;) {
+    const FlowLookup again = table.get(packet_of(i));
+    REQUIRE_FALSE(again.created);
+    REQUIRE(again.flow->id == ids[static_cast<std::size_t>(i)]);
+    REQUIRE(again.flow->packets[0] == 2);
+  }
+  // Ending them unlinks each from its (grown) bucket: none is left behind or ended twice.
+  table.expire(at(1000));
+  CHECK(handler.ended.size() == flows);
+  CHECK(table.active() == 0);
+  CHECK(table.get(packet_of(7)).created);
 }
