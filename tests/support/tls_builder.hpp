@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -70,6 +71,19 @@ inline Frame extension(std::uint16_t type, std::span<const std::uint8_t> data) {
   put16(e, static_cast<std::uint16_t>(data.size()));
   e.insert(e.end(), data.begin(), data.end());
   return e;
+}
+
+// application_layer_protocol_negotiation (RFC 7301) offering `names` in order.
+inline Frame alpn_extension(const std::vector<std::string>& names) {
+  Frame list;
+  for (const auto& n : names) {
+    put8(list, static_cast<std::uint8_t>(n.size()));
+    append(list, n);
+  }
+  Frame data;
+  put16(data, static_cast<std::uint16_t>(list.size()));
+  append(data, list);
+  return extension(16, data);
 }
 
 inline Frame server_name_extension(std::string_view host) {

@@ -89,17 +89,6 @@ inline Frame sslv2_client_hello() {
 
 // Hellos with long lists, for the storage that keeps them: LongHello's list_entries apply to the
 // groups, signature algorithms and supported versions, and as many extra (empty) extensions.
-inline Frame alpn_extension(const std::vector<std::string>& names) {
-  Frame list;
-  for (const auto& n : names) {
-    put8(list, static_cast<std::uint8_t>(n.size()));
-    append(list, n);
-  }
-  Frame data;
-  put16(data, static_cast<std::uint16_t>(list.size()));
-  append(data, list);
-  return t::extension(16, data);
-}
 
 inline std::vector<std::uint16_t> counting(std::size_t count, std::uint16_t first) {
   std::vector<std::uint16_t> values(count);
@@ -132,7 +121,7 @@ inline Frame long_client_hello(const LongHello& spec) {
   put8(versions, static_cast<std::uint8_t>(spec.list_entries * 2));
   for (const auto v : counting(spec.list_entries, 0x7f10)) put16(versions, v);
   append(ext, t::extension(43, versions));
-  if (!spec.alpn.empty()) append(ext, alpn_extension(spec.alpn));
+  if (!spec.alpn.empty()) append(ext, t::alpn_extension(spec.alpn));
   for (const auto type : counting(spec.list_entries, 1000)) append(ext, t::extension(type, Frame{}));
   put16(b, static_cast<std::uint16_t>(ext.size()));
   append(b, ext);
@@ -149,7 +138,7 @@ inline Frame long_server_hello(std::size_t extensions, const std::string& alpn) 
   put8(b, 0);
   Frame ext;
   append(ext, t::extension(0xff01, Frame{0}));
-  append(ext, alpn_extension({alpn}));
+  append(ext, t::alpn_extension({alpn}));
   for (const auto type : counting(extensions, 2000)) append(ext, t::extension(type, Frame{}));
   put16(b, static_cast<std::uint16_t>(ext.size()));
   append(b, ext);

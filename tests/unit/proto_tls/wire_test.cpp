@@ -11,17 +11,6 @@ namespace t = spanwatch::testing::tls;
 
 namespace {
 
-Frame alpn_extension(std::initializer_list<std::string_view> names) {
-  Frame list;
-  for (const auto n : names) {
-    put8(list, static_cast<std::uint8_t>(n.size()));
-    append(list, n);
-  }
-  Frame data;
-  put16(data, static_cast<std::uint16_t>(list.size()));
-  append(data, list);
-  return t::extension(16, data);
-}
 
 // A ClientHello body with hand-built extensions.
 Frame client_hello_body(const Frame& extensions) {
@@ -43,7 +32,7 @@ Frame client_hello_body(const Frame& extensions) {
 
 TEST_CASE("ClientHello extensions: ALPN, session ticket, pre_shared_key, psk modes and key share groups") {
   Frame extensions;
-  append(extensions, alpn_extension({"h2", "http/1.1"}));
+  append(extensions, t::alpn_extension({"h2", "http/1.1"}));
   append(extensions, t::extension(35, Frame{0xde, 0xad}));        // session_ticket with a ticket
   append(extensions, t::extension(45, Frame{1, 1}));              // psk_dhe_ke
   Frame key_share;
