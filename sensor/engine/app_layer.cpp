@@ -44,14 +44,16 @@ proto::tls::TlsOptions tls_worker_options(proto::tls::TlsOptions options, std::s
   return options;
 }
 
-// One pool of split-message buffers per worker, shared by its SMB parsers; lab mode's cleartext.
+// One pool of split-message buffers and one of pending-request entries per worker, shared by its SMB
+// parsers; lab mode's cleartext.
 proto::smb::SmbOptions smb_worker_options(proto::smb::SmbOptions options, const proto::CredentialOptions& credentials) {
   options.log_cleartext_passwords = credentials.log_cleartext;
   options.message_buffers = proto::smb::make_message_buffers(options, 0);
+  options.pending_pools = std::make_shared<proto::smb::PendingPools>();
   return options;
 }
 
-// One workspace (split-line buffers, pending-command rings, reply/listing text, scratch) per worker,
+// One workspace (split-line buffers, pending-command pool, reply/listing text, scratch) per worker,
 // shared by its FTP or POP3 parsers; the credential handling.
 template <class Options, class Workspace = typename decltype(Options::workspace)::element_type>
 Options line_worker_options(Options options, const proto::CredentialOptions& credentials) {

@@ -2,13 +2,23 @@
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
 #include <memory>
 
 namespace spanwatch::proto {
 
+namespace {
+std::function<std::unique_ptr<std::vector<char>>()> buffers_of(std::size_t size) {
+  return [size] { return std::make_unique<std::vector<char>>(size); };
+}
+}  // namespace
+
+LineBuffers::LineBuffers(std::size_t max_line, std::size_t preallocated)
+    : short_lines(buffers_of(std::min(short_line_bytes, std::max<std::size_t>(max_line, 1) + 1)), preallocated),
+      full_lines(buffers_of(std::max<std::size_t>(max_line, 1) + 1), 0) {}
+
 std::shared_ptr<LineBuffers> make_line_buffers(std::size_t max_line, std::size_t preallocated) {
-  const std::size_t size = std::max<std::size_t>(max_line, 1) + 1;
-  return std::make_shared<LineBuffers>([size] { return std::make_unique<std::vector<char>>(size); }, preallocated);
+  return std::make_shared<LineBuffers>(max_line, preallocated);
 }
 
 LineFramer::LineFramer(std::size_t max_line, std::shared_ptr<LineBuffers> buffers)
@@ -19,7 +29,7 @@ LineFramer::~LineFramer() { release(); }
 
 void LineFramer::release() {
   if (buffer_ == nullptr) return;
-  buffers_->give_back(buffer_);
+  (full_buffer_ ? buffers_->full_lines : buffers_->short_lines).give_back(buffer_);
   buffer_ = nullptr;
 }
 
@@ -46,11 +56,20 @@ Line LineFramer::finish(std::string_view text, bool too_long, bool terminated) {
 
 void LineFramer::append(std::string_view part) {
   if (buffer_ == nullptr) {
-    buffer_ = buffers_->take();
-    // Only a pool built for a shorter max_line is short (never the engine's): allocation is then fine.
-    if (buffer_->size() < buffer_size_) buffer_->resize(buffer_size_);
+    buffer_ = buffers_->short_lines.take();
+    full_buffer_ = false;
   }
-  const std::size_t n = std::min(part.size(), buffer_size_ - used_);
+  if (!full_buffer_ && used_ + part.size() > buffer_->size() && buffer_->size() < buffer_size_) {
+    // Outgrown: the line so far moves to a full-size buffer.
+    std::vector<char>* full = buffers_->full_lines.take();
+    // Only a pool built for a shorter max_line is short (never the engine's): allocation is then fine.
+    if (full->size() < buffer_size_) full->resize(buffer_size_);
+    std::memcpy(full->data(), buffer_->data(), used_);
+    buffers_->short_lines.give_back(buffer_);
+    buffer_ = full;
+    full_buffer_ = true;
+  }
+  const std::size_t n = std::min(part.size(), std::min(buffer_->size(), buffer_size_) - used_);
   std::memcpy(buffer_->data() + used_, part.data(), n);
   used_ += n;
 }

@@ -2,7 +2,7 @@
 // Finds CRLF-terminated lines in one direction's in-order bytes (FTP, POP3, SMTP, IMAP). A line
 // that lies whole inside one feed call is returned as a view of that call's bytes (no copy); only
 // the tail of a line split across calls is copied, into a buffer taken from the worker's LineBuffers
-// pool when the split is met and given back once the line is delivered (or on gap()/reset()), so an
+// when the split is met and given back once the line is delivered (or on gap()/reset()), so an
 // idle framer holds no buffer.
 // A line longer than `max_line` is returned once, cut at max_line and flagged `too_long`; the rest
 // of it, up to its terminator, is discarded. A bare LF also ends a line (servers send them);
@@ -24,9 +24,20 @@ struct Line {
   bool terminated = true; // false only for a too-long line reported before its terminator
 };
 
-// Buffers of max_line + 1 bytes for lines split across segments, shared by the framers of one
-// protocol in one worker. Not thread-safe.
-using LineBuffers = WorkerPool<std::vector<char>>;
+// Buffers for lines split across segments, shared by the framers of one protocol in one worker. A
+// split line starts in a short buffer (nearly every line fits) and moves to a full one (max_line + 1
+// bytes) only if it outgrows it: a session in the middle of a message body is split mid-line at
+// almost every segment, and the worker then keeps a short buffer per such session, not a page.
+// Not thread-safe.
+constexpr std::size_t short_line_bytes = 256;
+struct LineBuffers {
+  LineBuffers(std::size_t max_line, std::size_t preallocated);  // `preallocated` short ones built at once
+  std::size_t in_use() const { return short_lines.in_use() + full_lines.in_use(); }
+  std::size_t created() const { return short_lines.created() + full_lines.created(); }
+
+  WorkerPool<std::vector<char>> short_lines;  // min(short_line_bytes, max_line + 1) bytes each
+  WorkerPool<std::vector<char>> full_lines;   // max_line + 1 bytes each
+};
 std::shared_ptr<LineBuffers> make_line_buffers(std::size_t max_line, std::size_t preallocated);
 
 class LineFramer {
@@ -63,6 +74,7 @@ class LineFramer {
   std::size_t buffer_size_;  // max_line + 1 bytes (room for a CR cut from its LF)
   std::shared_ptr<LineBuffers> buffers_;
   std::vector<char>* buffer_ = nullptr;  // taken from buffers_ while a split line is held or delivered
+  bool full_buffer_ = false;             // buffer_ is from full_lines
   std::size_t used_ = 0;
   bool buffer_returned_ = false;  // the last line was a view of buffer_: clear it on the next call
   State state_ = State::in_line;

@@ -12,19 +12,20 @@ constexpr std::size_t max_chunks = 0xfffffffeu;  // `none` is reserved
 
 SegmentPool::SegmentPool(std::size_t memcap_bytes, std::size_t chunk_bytes)
     : chunk_bytes_(std::clamp(chunk_bytes, min_chunk_bytes, max_chunk_bytes)),
-      chunks_(std::min(memcap_bytes / chunk_bytes_, max_chunks)),
+      capacity_(static_cast<std::uint32_t>(std::min(memcap_bytes / chunk_bytes_, max_chunks))),
       // Left uninitialised on purpose: pages are touched only when a chunk is first used.
-      storage_(std::make_unique_for_overwrite<std::uint8_t[]>(chunks_.size() * chunk_bytes_)) {
-  for (std::uint32_t i = capacity(); i-- > 0;) {
-    chunks_[i].next = free_head_;
-    free_head_ = i;
-  }
-}
+      chunks_(std::make_unique_for_overwrite<SegmentChunk[]>(capacity_)),
+      storage_(std::make_unique_for_overwrite<std::uint8_t[]>(std::size_t{capacity_} * chunk_bytes_)) {}
 
 std::uint32_t SegmentPool::allocate() {
-  const std::uint32_t index = free_head_;
-  if (index == none) return none;
-  free_head_ = chunks_[index].next;
+  std::uint32_t index = free_head_;
+  if (index != none) {
+    free_head_ = chunks_[index].next;
+  } else if (fresh_ < capacity_) {
+    index = fresh_++;
+  } else {
+    return none;
+  }
   chunks_[index] = SegmentChunk{};
   chunks_[index].next = none;
   ++in_use_;

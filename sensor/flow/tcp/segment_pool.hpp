@@ -1,10 +1,13 @@
 #pragma once
 // Preallocated storage for out-of-order TCP segments, shared by all sessions of one worker: fixed-size
 // chunks handed out from a free list, so buffering never touches the heap after construction.
+// Neither the chunks' bytes nor their headers are written before first use, and a released chunk
+// is reused before a fresh one, so the pages resident follow the most chunks held at once (on a
+// clean capture a handful) rather than the memcap.
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <vector>
+#include <type_traits>
 
 #include "core/bytes.hpp"
 
@@ -12,14 +15,18 @@ namespace spanwatch::flow::tcp {
 
 // One buffered piece of a stream: `length` bytes of the direction starting at stream offset `offset`,
 // held at `begin` within the chunk's storage. Chunks of one direction form a list sorted by offset.
+// Trivial on purpose (no member initialisers): the pool's headers stay unwritten until first use;
+// SegmentPool::allocate() hands each out value-initialised.
 struct SegmentChunk {
-  std::uint64_t offset = 0;
-  std::uint32_t next = 0;  // next chunk of the owning list, or of the free list
-  std::uint16_t begin = 0;
-  std::uint16_t length = 0;
+  std::uint64_t offset;
+  std::uint32_t next;  // next chunk of the owning list, or of the free list
+  std::uint16_t begin;
+  std::uint16_t length;
 
   std::uint64_t end() const { return offset + length; }
 };
+
+static_assert(std::is_trivially_default_constructible_v<SegmentChunk>);
 
 class SegmentPool {
  public:
@@ -41,15 +48,17 @@ class SegmentPool {
   }
 
   std::size_t chunk_bytes() const { return chunk_bytes_; }
-  std::uint32_t capacity() const { return static_cast<std::uint32_t>(chunks_.size()); }
+  std::uint32_t capacity() const { return capacity_; }
   std::uint32_t in_use() const { return in_use_; }
   std::uint32_t available() const { return capacity() - in_use_; }
 
  private:
   std::size_t chunk_bytes_;
-  std::vector<SegmentChunk> chunks_;
+  std::uint32_t capacity_;
+  std::unique_ptr<SegmentChunk[]> chunks_;  // uninitialised: a header is written when its chunk is first used
   std::unique_ptr<std::uint8_t[]> storage_;
-  std::uint32_t free_head_ = none;
+  std::uint32_t free_head_ = none;  // released chunks, last released first
+  std::uint32_t fresh_ = 0;         // chunks never used yet: [fresh_, capacity_)
   std::uint32_t in_use_ = 0;
 };
 

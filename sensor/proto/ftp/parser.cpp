@@ -63,40 +63,52 @@ FtpParser::FtpParser(const FtpOptions& options)
       masker_(options.credentials),
       framers_{LineFramer(options.max_line, options_.workspace->lines),
                LineFramer(options.max_line, options_.workspace->lines)},
-      pending_capacity_(std::max<std::size_t>(options.max_pending_commands, 1)) {}
+      pending_capacity_(std::max<std::size_t>(options.max_pending_commands, 1)),
+      pending_(options_.workspace->pending) {}
 
-FtpParser::~FtpParser() {
-  release_pending();
-  release_reply();
-}
+FtpParser::~FtpParser() { release_reply(); }
 
-void FtpParser::release_pending() {
-  if (pending_ == nullptr) return;
-  options_.workspace->pending.give_back(pending_);
-  pending_ = nullptr;
+namespace {
+// Back to the pool it came from, lines and codes cleared (as takers expect them).
+void give_back(FtpWorkspace& workspace, ReplyBuffer* reply) {
+  reply->lines.clear();
+  reply->codes.clear();
+  (reply->full_size ? workspace.full_replies : workspace.short_replies).give_back(reply);
 }
+}  // namespace
 
 void FtpParser::release_reply() {
   reply_text_used_ = 0;
   if (reply_ == nullptr) return;
-  reply_->lines.clear();
-  reply_->codes.clear();
-  options_.workspace->replies.give_back(reply_);
+  give_back(*options_.workspace, reply_);
   reply_ = nullptr;
 }
 
-// Lines and codes cleared (as release_reply() leaves them).
-ReplyBuffer& FtpParser::reply_buffer() {
-  if (reply_ == nullptr) reply_ = options_.workspace->replies.take();
-  return *reply_;
+ReplyBuffer* FtpParser::reply_with_room(std::size_t bytes, std::size_t lines, std::size_t codes) {
+  FtpWorkspace& workspace = *options_.workspace;
+  if (reply_ == nullptr) reply_ = workspace.short_replies.take();
+  const auto fits = [&](const ReplyBuffer& reply) {
+    return reply_text_used_ + bytes <= reply.text_size && reply.lines.size() + lines <= reply.lines.capacity() &&
+           reply.codes.size() + codes <= reply.codes.capacity();
+  };
+  if (fits(*reply_)) return reply_;
+  if (reply_->full_size) return nullptr;
+  // Outgrown: the transaction so far moves to a full-size buffer (within its reserve: no allocation).
+  ReplyBuffer* full = workspace.full_replies.take();
+  std::memcpy(full->text.get(), reply_->text.get(), reply_text_used_);
+  for (const std::string_view line : reply_->lines)
+    full->lines.emplace_back(full->text.get() + (line.data() - reply_->text.get()), line.size());
+  full->codes.assign(reply_->codes.begin(), reply_->codes.end());
+  give_back(workspace, reply_);
+  reply_ = full;
+  return fits(*reply_) ? reply_ : nullptr;
 }
 
 void FtpParser::reset() {
   for (auto& framer : framers_) framer.reset();
-  release_pending();
+  pending_.clear();
   release_reply();
   anomalies_ = {};
-  pending_head_ = pending_size_ = 0;
   reply_state_ = ReplyState::idle;
   multi_line_code_ = 0;
   reply_truncated_ = false;
@@ -170,15 +182,14 @@ Verdict FtpParser::on_request(const Line& line, FeedContext& context) {
   if (!command) return malformed(FtpAnomaly::request_malformed, context);
   malformed_in_row_ = 0;
 
-  if (pending_size_ == pending_capacity_) {
+  if (pending_.size() == pending_capacity_) {
     // The oldest command never got its reply: report it unanswered and make room.
     report(FtpAnomaly::too_many_pending_commands, context);
-    emit_reply(&(*pending_)[pending_head_], 0, context);
-    pop_pending();
+    emit_reply(&pending_.front(), 0, context);
+    pending_.pop_front();
     if (pending_before_gap_ > 0) --pending_before_gap_;
   }
-  PendingCommand& slot = pending_slot((pending_head_ + pending_size_) % pending_capacity_);
-  ++pending_size_;
+  PendingCommand& slot = pending_.push_back();
   slot = PendingCommand{};
   slot.verb = upper_verb(command->verb);
   slot.truncated = line.too_long;
@@ -310,14 +321,14 @@ Verdict FtpParser::on_reply_line(const Line& line, FeedContext& context, bool& s
 }
 
 void FtpParser::keep_reply_line(std::string_view text) {
-  ReplyBuffer& reply = reply_buffer();
-  if (reply.lines.size() == reply.lines.capacity() || reply_text_used_ + text.size() > reply.text_size) {
+  ReplyBuffer* reply = reply_with_room(text.size(), 1, 0);
+  if (reply == nullptr) {
     reply_truncated_ = true;
     return;
   }
-  char* at = reply.text.get() + reply_text_used_;
+  char* at = reply->text.get() + reply_text_used_;
   std::memcpy(at, text.data(), text.size());
-  reply.lines.emplace_back(at, text.size());
+  reply->lines.emplace_back(at, text.size());
   reply_text_used_ += text.size();
 }
 
@@ -342,8 +353,8 @@ void FtpParser::on_passive_reply(std::uint16_t code, std::string_view text, Feed
     channel.address = parsed->address;
     channel.port = parsed->port;
     if (head_answers(code)) {
-      (*pending_)[pending_head_].mode = DataMode::passive;
-      (*pending_)[pending_head_].data_port = parsed->port;
+      pending_.front().mode = DataMode::passive;
+      pending_.front().data_port = parsed->port;
     }
   } else {
     report(FtpAnomaly::passive_reply_malformed, context);
@@ -352,13 +363,12 @@ void FtpParser::on_passive_reply(std::uint16_t code, std::string_view text, Feed
 }
 
 void FtpParser::on_reply(std::uint16_t code, FeedContext& context, bool& switch_now) {
-  std::vector<std::uint16_t>& codes = reply_buffer().codes;
-  if (codes.size() < codes.capacity()) codes.push_back(code);
+  if (ReplyBuffer* reply = reply_with_room(0, 0, 1)) reply->codes.push_back(code);
   // 1xx is preliminary: the command's final reply is still to come (RETR: 150 ... 226).
   if (code >= 100 && code < 200) return;
   const bool greeting = !greeting_seen_ && (code == 220 || code == 421);
   greeting_seen_ = true;
-  if (pending_size_ == 0 || greeting) {
+  if (pending_.empty() || greeting) {
     // The greeting (even when the client already sent commands), or a reply to nothing we saw.
     emit_reply(nullptr, code, context);
     return;
@@ -371,11 +381,11 @@ void FtpParser::on_reply(std::uint16_t code, FeedContext& context, bool& switch_
   // Paired in order (certain), or only because the code fits (after a request gap).
   const bool certain = pairing_ == Pairing::certain || pending_before_gap_ > 0;
   if (pending_before_gap_ > 0) --pending_before_gap_;
-  PendingCommand& command = (*pending_)[pending_head_];
+  PendingCommand& command = pending_.front();
   emit_reply(&command, code, context);
   const CommandKind kind = command.kind;
-  pop_pending();
-  if (!certain && pending_size_ == 0) pairing_ = Pairing::certain;  // caught up with the client
+  pending_.pop_front();
+  if (!certain && pending_.empty()) pairing_ = Pairing::certain;  // caught up with the client
   if (kind == CommandKind::user || kind == CommandKind::pass || kind == CommandKind::acct) {
     on_login_reply(kind, code, certain, context);
   } else if (kind == CommandKind::auth_tls) {
@@ -389,9 +399,9 @@ void FtpParser::on_reply(std::uint16_t code, FeedContext& context, bool& switch_
 }
 
 bool FtpParser::head_answers(std::uint16_t code) const {
-  if (pending_size_ == 0) return false;
+  if (pending_.empty()) return false;
   if (pairing_ == Pairing::certain || pending_before_gap_ > 0) return true;
-  return reply_fits((*pending_)[pending_head_].kind, code);
+  return reply_fits(pending_.front().kind, code);
 }
 
 void FtpParser::on_login_reply(CommandKind kind, std::uint16_t code, bool certain, FeedContext& context) {
@@ -457,30 +467,9 @@ void FtpParser::emit_login(LoginOutcome outcome, std::uint16_t code, FeedContext
 
 void FtpParser::flush_pending(FeedContext& context) {
   // Commands that never got a final reply: one record each, without a reply.
-  while (pending_size_ > 0) {
-    emit_reply(&(*pending_)[pending_head_], 0, context);
-    pop_pending();
-  }
-}
-
-// Slots are constructed on first use (the capacity is reserved up front, so this never
-// reallocates): rings whose sessions do not pipeline have one slot, not all of them.
-PendingCommand& FtpParser::pending_slot(std::size_t index) {
-  if (pending_ == nullptr) {
-    pending_ = options_.workspace->pending.take();
-    // Only a workspace built for fewer commands is short (never the engine's): allocation is then fine.
-    if (pending_->capacity() < pending_capacity_) pending_->reserve(pending_capacity_);
-  }
-  while (pending_->size() <= index) pending_->emplace_back();
-  return (*pending_)[index];
-}
-
-void FtpParser::pop_pending() {
-  pending_head_ = (pending_head_ + 1) % pending_capacity_;
-  --pending_size_;
-  if (pending_size_ == 0) {
-    pending_head_ = 0;  // an empty ring refills from slot 0
-    release_pending();
+  while (!pending_.empty()) {
+    emit_reply(&pending_.front(), 0, context);
+    pending_.pop_front();
   }
 }
 
@@ -488,7 +477,7 @@ Verdict FtpParser::gap(core::Direction direction, std::uint64_t /*length*/, Feed
   framers_[core::index_of(direction)].gap();
   if (direction == core::Direction::to_server) {
     report(FtpAnomaly::request_gap, context);
-    if (pairing_ == Pairing::certain) pending_before_gap_ = pending_size_;
+    if (pairing_ == Pairing::certain) pending_before_gap_ = pending_.size();
     pairing_ = Pairing::uncertain;
     user_lost_ = true;
   }

@@ -85,11 +85,11 @@ class FtpParser final : public Dissector {
   void emit_reply(const PendingCommand* command, std::uint16_t code, FeedContext& context);
   void emit_login(events::ftp::LoginOutcome outcome, std::uint16_t code, FeedContext& context);
   void flush_pending(FeedContext& context);
-  PendingCommand& pending_slot(std::size_t index);
-  ReplyBuffer& reply_buffer();
-  void release_pending();
+  // The transaction's buffer with room for `bytes` more text, `lines` more lines and `codes` more
+  // codes: a short one first, moved to a full-size one when it would overflow; nullptr when even
+  // that is full (the caller truncates). Taken in any case: an emitted reply gives it back.
+  ReplyBuffer* reply_with_room(std::size_t bytes, std::size_t lines, std::size_t codes);
   void release_reply();
-  void pop_pending();
   Verdict malformed(FtpAnomaly anomaly, FeedContext& context);
   void report(FtpAnomaly anomaly, FeedContext& context);
 
@@ -98,12 +98,9 @@ class FtpParser final : public Dissector {
   LineFramer framers_[2];
   core::EnumCounters<FtpAnomaly> anomalies_;
 
-  // Commands awaiting a final reply: a ring of max_pending_commands slots, taken from the workspace
-  // with the first and given back with the last.
+  // Commands awaiting a final reply (at most max_pending_commands), each an entry of the workspace's pool.
   std::size_t pending_capacity_;
-  PendingRing* pending_ = nullptr;
-  std::size_t pending_head_ = 0;
-  std::size_t pending_size_ = 0;
+  PendingQueue pending_;
 
   // The transaction being answered: reply codes and lines since the last final reply.
   ReplyState reply_state_ = ReplyState::idle;

@@ -1,9 +1,9 @@
 #pragma once
 // What an FTP parser needs only for part of a session, shared by the FTP parsers of one worker:
-// split-line buffers, the ring of commands awaiting their reply, and the text of the transaction
-// being answered. A parser takes a piece on first need and gives it back when done (line complete,
-// last pending command answered, reply emitted, reset()), so one in flight holds only what it is
-// using (each used to reserve ~20 KiB of mostly idle buffers). Not thread-safe: one per worker.
+// split-line buffers, the commands awaiting their reply, and the text of the transaction being
+// answered (short or full-size). A parser takes a piece on first need and gives it back when done (line complete,
+// command answered, reply emitted, reset()), so one in flight holds only what it is using (each
+// used to reserve ~20 KiB of mostly idle buffers). Not thread-safe: one per worker.
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -30,23 +30,32 @@ struct PendingCommand {
   std::uint16_t data_port = 0;
 };
 
-// max_pending_commands slots reserved; slots are constructed on first use and kept across uses.
-using PendingRing = std::vector<PendingCommand>;
+// Commands awaiting their reply, oldest first: an entry per command, from the worker's pool.
+using PendingQueue = PooledQueue<PendingCommand>;
 
 // The reply codes and lines of one transaction: lines are views into `text`.
 struct ReplyBuffer {
-  std::size_t text_size = 0;                 // max_reply_bytes
+  std::size_t text_size = 0;                 // bytes of `text`
   std::unique_ptr<char[]> text;              // not zeroed: only what a parser wrote is read
-  std::vector<std::string_view> lines;       // capacity max_reply_lines
-  std::vector<std::uint16_t> codes;          // capacity max_reply_lines
+  std::vector<std::string_view> lines;       // capacity: the most lines kept
+  std::vector<std::uint16_t> codes;          // capacity: the most codes kept
+  bool full_size = false;                    // from FtpWorkspace::full_replies
 };
+
+// A transaction starts in a short buffer: nearly every reply is a line or two of well under a
+// hundred bytes, while a busy session waits with one (150 until 226) for the whole transfer. Only
+// a reply that outgrows it moves to a full-size one (max_reply_bytes, max_reply_lines), so the
+// worker keeps a page per long reply in flight rather than one per busy session.
+constexpr std::size_t short_reply_bytes = 256;
+constexpr std::size_t short_reply_lines = 4;
 
 struct FtpWorkspace {
   explicit FtpWorkspace(const FtpOptions& options);
 
   std::shared_ptr<LineBuffers> lines;
-  WorkerPool<PendingRing> pending;
-  WorkerPool<ReplyBuffer> replies;
+  PendingQueue::Pool pending;
+  WorkerPool<ReplyBuffer> short_replies;
+  WorkerPool<ReplyBuffer> full_replies;
 };
 
 }  // namespace spanwatch::proto::ftp

@@ -60,18 +60,10 @@ Pop3Parser::Pop3Parser(const Pop3Options& options)
       masker_(options.credentials),
       framers_{LineFramer(options.max_line, options_.workspace->lines),
                LineFramer(options.max_line, options_.workspace->lines)},
-      pending_capacity_(std::max<std::size_t>(options.max_pending_commands, 1)) {}
+      pending_capacity_(std::max<std::size_t>(options.max_pending_commands, 1)),
+      pending_(options_.workspace->pending) {}
 
-Pop3Parser::~Pop3Parser() {
-  release_pending();
-  release_listing();
-}
-
-void Pop3Parser::release_pending() {
-  if (pending_ == nullptr) return;
-  options_.workspace->pending.give_back(pending_);
-  pending_ = nullptr;
-}
+Pop3Parser::~Pop3Parser() { release_listing(); }
 
 void Pop3Parser::release_listing() {
   data_text_used_ = 0;
@@ -83,10 +75,9 @@ void Pop3Parser::release_listing() {
 
 void Pop3Parser::reset() {
   for (auto& framer : framers_) framer.reset();
-  release_pending();
+  pending_.clear();
   release_listing();
   anomalies_ = {};
-  pending_head_ = pending_size_ = 0;
   client_ = ClientState::command;
   server_ = ServerState::response;
   multi_line_status_ = Status::none;
@@ -163,13 +154,12 @@ Verdict Pop3Parser::on_request(const Line& line, FeedContext& context) {
   if (!plausible_verb(split.verb)) return malformed(Pop3Anomaly::request_malformed, context);
   malformed_in_row_ = 0;
 
-  if (pending_size_ == pending_capacity_) {
+  if (pending_.size() == pending_capacity_) {
     report(Pop3Anomaly::too_many_pending_commands, context);
-    emit_response(&(*pending_)[pending_head_], Status::none, {}, context);
-    pop_pending();
+    emit_response(&pending_.front(), Status::none, {}, context);
+    pending_.pop_front();
   }
-  PendingCommand& slot = pending_slot((pending_head_ + pending_size_) % pending_capacity_);
-  ++pending_size_;
+  PendingCommand& slot = pending_.push_back();
   slot = PendingCommand{};
   slot.verb = upper_verb(split.verb);
   slot.truncated = line.too_long;
@@ -299,14 +289,14 @@ Verdict Pop3Parser::on_response_line(const Line& line, FeedContext& context, boo
     std::string_view text = line.text;
     if (!text.empty() && text.front() == '.') text.remove_prefix(1);  // dot-stuffing
     ++data_line_count_;
-    if (pending_size_ > 0 && (*pending_)[pending_head_].kind == CommandKind::listing) keep_data_line(text);
+    if (!pending_.empty() && pending_.front().kind == CommandKind::listing) keep_data_line(text);
     return Verdict::more();
   }
   if (line.text.empty() && line.terminated) return Verdict::more();
   const Status status = status_of(line.text, rest);
   if (status == Status::none) return malformed(Pop3Anomaly::response_malformed, context);
   malformed_in_row_ = 0;
-  PendingCommand* front = pending_size_ > 0 ? &(*pending_)[pending_head_] : nullptr;
+  PendingCommand* front = pending_.empty() ? nullptr : &pending_.front();
   if (status == Status::continuation) {
     if (front == nullptr || front->kind != CommandKind::auth) return malformed(Pop3Anomaly::response_malformed, context);
     emit_response(front, status, rest, context);
@@ -328,11 +318,14 @@ Verdict Pop3Parser::on_response_line(const Line& line, FeedContext& context, boo
 }
 
 std::size_t Pop3Parser::first_multi_line_pending() const {
-  for (std::size_t i = 0; i < pending_size_; ++i) {
-    const CommandKind kind = (*pending_)[(pending_head_ + i) % pending_capacity_].kind;
-    if (kind == CommandKind::listing || kind == CommandKind::body) return i;
-  }
-  return pending_size_;
+  std::size_t index = 0;
+  std::size_t first = pending_.size();
+  pending_.for_each([&](const PendingCommand& command) {
+    const bool multi_line = command.kind == CommandKind::listing || command.kind == CommandKind::body;
+    if (multi_line && first == pending_.size()) first = index;
+    ++index;
+  });
+  return first;
 }
 
 // A line while resynchronising; true when it is a response to parse as usual. Body lines may say
@@ -344,27 +337,28 @@ bool Pop3Parser::on_resync_line(const Line& line, FeedContext& context, bool& sw
   std::string_view rest;
   const Status status = status_of(line.text, rest);
   const bool terminator = line.text == "." && line.terminated;
-  const bool answers_later = (status == Status::ok || status == Status::err) && cut + 1 < pending_size_;
-  if (!terminator && !answers_later && cut < pending_size_) {
+  const bool answers_later = (status == Status::ok || status == Status::err) && cut + 1 < pending_.size();
+  if (!terminator && !answers_later && cut < pending_.size()) {
     ++data_line_count_;
     return false;
   }
   if (answers_later) report(Pop3Anomaly::resync_at_response, context);
   server_ = ServerState::response;
-  if (cut == pending_size_) return true;  // nothing multi-line pending any more (flushed on overflow)
+  if (cut == pending_.size()) return true;  // nothing multi-line pending any more (flushed on overflow)
   for (std::size_t i = 0; i < cut; ++i) drop_unanswered(context);
   on_final_response(multi_line_status_, context, switch_now);  // listing or body: never a switch
   return !terminator;
 }
 
 void Pop3Parser::drop_unanswered(FeedContext& context) {
-  if ((*pending_)[pending_head_].kind == CommandKind::auth) client_ = ClientState::command;
+  const PendingCommand& command = pending_.front();
+  if (command.kind == CommandKind::auth) client_ = ClientState::command;
   // Not emit_response: the data held belongs to the cut multi-line response, not to this one.
   events::pop3::Response response;
-  response.command = (*pending_)[pending_head_].verb.view();
-  response.command_arguments = (*pending_)[pending_head_].arguments.view();
+  response.command = command.verb.view();
+  response.command_arguments = command.arguments.view();
   context.sink.emit(response);
-  pop_pending();
+  pending_.pop_front();
 }
 
 void Pop3Parser::keep_data_line(std::string_view text) {
@@ -381,13 +375,13 @@ void Pop3Parser::keep_data_line(std::string_view text) {
 }
 
 void Pop3Parser::on_final_response(Status status, FeedContext& context, bool& switch_now) {
-  if (pending_size_ == 0) {
+  if (pending_.empty()) {
     emit_response(nullptr, status, header_.view(), context);  // the greeting, or unsolicited
     return;
   }
-  const CommandKind kind = (*pending_)[pending_head_].kind;
-  emit_response(&(*pending_)[pending_head_], status, header_.view(), context);
-  pop_pending();
+  const CommandKind kind = pending_.front().kind;
+  emit_response(&pending_.front(), status, header_.view(), context);
+  pending_.pop_front();
   const LoginOutcome outcome = status == Status::ok ? LoginOutcome::success : LoginOutcome::failure;
   switch (kind) {
     case CommandKind::user:
@@ -456,34 +450,13 @@ void Pop3Parser::emit_login(LoginOutcome outcome, FeedContext& context) {
   secret_.clear();
 }
 
-void Pop3Parser::pop_pending() {
-  pending_head_ = (pending_head_ + 1) % pending_capacity_;
-  --pending_size_;
-  if (pending_size_ == 0) {
-    pending_head_ = 0;  // an empty ring refills from slot 0
-    release_pending();
-  }
-}
-
-// Slots are constructed on first use (the capacity is reserved up front, so this never
-// reallocates): rings whose sessions do not pipeline have one slot, not all of them.
-PendingCommand& Pop3Parser::pending_slot(std::size_t index) {
-  if (pending_ == nullptr) {
-    pending_ = options_.workspace->pending.take();
-    // Only a workspace built for fewer commands is short (never the engine's): allocation is then fine.
-    if (pending_->capacity() < pending_capacity_) pending_->reserve(pending_capacity_);
-  }
-  while (pending_->size() <= index) pending_->emplace_back();
-  return (*pending_)[index];
-}
-
 Verdict Pop3Parser::gap(core::Direction direction, std::uint64_t /*length*/, FeedContext& context) {
   framers_[core::index_of(direction)].gap();
   if (direction != core::Direction::to_client) return detached_ ? Verdict::stop() : Verdict::more();
   if (login_active_ && secret_seen_) emit_login(LoginOutcome::unknown, context);  // its response may be in the hole
   // Inside a multi-line response, or awaiting one whose "+OK" may have been in the hole: what
   // follows may be body lines, never to be taken for responses.
-  if (server_ == ServerState::multi_line || (server_ == ServerState::response && first_multi_line_pending() < pending_size_)) {
+  if (server_ == ServerState::multi_line || (server_ == ServerState::response && first_multi_line_pending() < pending_.size())) {
     if (server_ == ServerState::response) {
       multi_line_status_ = Status::none;  // the header line was lost, if it came at all
       header_.clear();
@@ -500,9 +473,9 @@ Verdict Pop3Parser::gap(core::Direction direction, std::uint64_t /*length*/, Fee
 
 void Pop3Parser::finish(FeedContext& context) {
   if (detached_) return;
-  while (pending_size_ > 0) {
-    emit_response(&(*pending_)[pending_head_], Status::none, {}, context);
-    pop_pending();
+  while (!pending_.empty()) {
+    emit_response(&pending_.front(), Status::none, {}, context);
+    pending_.pop_front();
   }
   if (login_active_ && secret_seen_) emit_login(LoginOutcome::unknown, context);
 }

@@ -73,7 +73,7 @@ class Pop3Parser final : public Dissector {
   void on_sasl_response(std::string_view line, FeedContext& context);
   Verdict on_response_line(const Line& line, FeedContext& context, bool& switch_now);
   bool on_resync_line(const Line& line, FeedContext& context, bool& switch_now);
-  std::size_t first_multi_line_pending() const;  // queue index of the first LIST/RETR/...; pending_size_ if none
+  std::size_t first_multi_line_pending() const;  // queue index of the first LIST/RETR/...; the queue size if none
   void drop_unanswered(FeedContext& context);
   void on_final_response(events::pop3::Status status, FeedContext& context, bool& switch_now);
   void keep_data_line(std::string_view text);
@@ -81,9 +81,6 @@ class Pop3Parser final : public Dissector {
                      FeedContext& context);
   void emit_login(events::pop3::LoginOutcome outcome, FeedContext& context);
   void set_secret(std::string_view secret, bool in_clear);
-  void pop_pending();
-  PendingCommand& pending_slot(std::size_t index);
-  void release_pending();
   void release_listing();
   Verdict malformed(Pop3Anomaly anomaly, FeedContext& context);
   void report(Pop3Anomaly anomaly, FeedContext& context);
@@ -93,12 +90,9 @@ class Pop3Parser final : public Dissector {
   LineFramer framers_[2];
   core::EnumCounters<Pop3Anomaly> anomalies_;
 
-  // Commands awaiting their response: a ring of max_pending_commands slots, taken from the
-  // workspace with the first and given back with the last.
+  // Commands awaiting their response (at most max_pending_commands), each an entry of the workspace's pool.
   std::size_t pending_capacity_;
-  PendingRing* pending_ = nullptr;
-  std::size_t pending_head_ = 0;
-  std::size_t pending_size_ = 0;
+  PendingQueue pending_;
 
   ClientState client_ = ClientState::command;
   ServerState server_ = ServerState::response;

@@ -8,7 +8,6 @@ namespace spanwatch::proto::pop3 {
 
 Pop3Workspace::Pop3Workspace(const Pop3Options& options)
     : lines(make_line_buffers(options.max_line, 0)),
-      pending(reserved_vectors<PendingCommand>(std::max<std::size_t>(options.max_pending_commands, 1)), 0),
       listings([bytes = std::max<std::size_t>(options.max_data_bytes, 1),
                 count = std::max<std::size_t>(options.max_data_lines, 1)] {
         auto listing = std::make_unique<ListingBuffer>();

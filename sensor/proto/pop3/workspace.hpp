@@ -1,6 +1,6 @@
 #pragma once
 // What a POP3 parser needs only for part of a session, shared by the POP3 parsers of one worker:
-// split-line buffers, the ring of commands awaiting their response, the kept lines of a listing,
+// split-line buffers, the commands awaiting their response, the kept lines of a listing,
 // and the SASL base64 scratch. A parser takes a piece on first need and gives it back when done, so
 // one in flight holds only what it is using (each used to reserve ~20 KiB of mostly idle buffers).
 // Not thread-safe: one per worker.
@@ -27,8 +27,8 @@ struct PendingCommand {
   CommandKind kind = CommandKind::other;
 };
 
-// max_pending_commands slots reserved; slots are constructed on first use and kept across uses.
-using PendingRing = std::vector<PendingCommand>;
+// Commands awaiting their response, oldest first: an entry per command, from the worker's pool.
+using PendingQueue = PooledQueue<PendingCommand>;
 
 // The lines kept of one multi-line listing (CAPA, LIST, UIDL): views into `text`.
 struct ListingBuffer {
@@ -40,7 +40,7 @@ struct Pop3Workspace {
   explicit Pop3Workspace(const Pop3Options& options);
 
   std::shared_ptr<LineBuffers> lines;
-  WorkerPool<PendingRing> pending;
+  PendingQueue::Pool pending;
   WorkerPool<ListingBuffer> listings;
   std::vector<std::uint8_t> decoded;  // SASL base64 scratch, used within one call only
 };

@@ -20,9 +20,11 @@ bool smb2_command_wanted(std::uint16_t command) {
 }
 
 // A parser built without the worker's buffers gets its own, one per direction built at once (so that
-// it, too, allocates nothing after construction).
-SmbOptions with_message_buffers(SmbOptions options) {
+// it, too, allocates nothing after construction), and its own pending-request pools (these grow to
+// its most requests outstanding at once).
+SmbOptions with_worker_pools(SmbOptions options) {
   if (!options.message_buffers) options.message_buffers = make_message_buffers(options, 2);
+  if (!options.pending_pools) options.pending_pools = std::make_shared<PendingPools>();
   return options;
 }
 
@@ -34,12 +36,13 @@ std::shared_ptr<MessageBuffers> make_message_buffers(const SmbOptions& options, 
 }
 
 SmbParser::SmbParser(const SmbOptions& options)
-    : options_(with_message_buffers(options)),
-      session_setups_(options.max_pending_requests),
-      tree_connects_(options.max_pending_requests) {}
+    : options_(with_worker_pools(options)),
+      session_setups_(options.max_pending_requests, options_.pending_pools->session_setups),
+      tree_connects_(options.max_pending_requests, options_.pending_pools->tree_connects) {}
 
 SmbParser::~SmbParser() {
   for (auto& d : directions_) drop(d);
+  end_negotiate();
 }
 
 core::Bytes SmbParser::buffered(const DirectionState& d) {
@@ -73,9 +76,20 @@ void SmbParser::reset() {
   connection_ = {};
   session_setups_.clear();
   tree_connects_.clear();
-  negotiate_ = {};
-  negotiate_pending_ = false;
+  end_negotiate();
   counters_ = {};
+}
+
+PendingNegotiate& SmbParser::start_negotiate() {
+  if (negotiate_ == nullptr) negotiate_ = options_.pending_pools->negotiates.take();
+  *negotiate_ = PendingNegotiate{};
+  return *negotiate_;
+}
+
+void SmbParser::end_negotiate() {
+  if (negotiate_ == nullptr) return;
+  options_.pending_pools->negotiates.give_back(negotiate_);
+  negotiate_ = nullptr;
 }
 
 void SmbParser::anomaly(SmbAnomaly a, FeedContext& context) {

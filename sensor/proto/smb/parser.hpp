@@ -36,6 +36,8 @@ struct SmbOptions {
   bool log_cleartext_passwords = false;
   // The worker's message buffers (make_message_buffers); null: each parser makes its own.
   std::shared_ptr<MessageBuffers> message_buffers;
+  // The worker's pending-request entries; null: each parser makes its own.
+  std::shared_ptr<PendingPools> pending_pools;
 };
 
 // A pool of buffers of max_message_bytes each (`preallocated` built at once; more at warm-up).
@@ -127,14 +129,18 @@ class SmbParser final : public Dissector {
 
   PendingSessionSetup& insert_session_setup(std::uint64_t key, FeedContext& context);
   PendingTreeConnect& insert_tree_connect(std::uint64_t key, FeedContext& context);
+  // The offered dialects of a NEGOTIATE request, from the worker's pool until its response.
+  PendingNegotiate& start_negotiate();
+  void end_negotiate();
 
-  SmbOptions options_;  // options_.message_buffers is never null (declared first: outlives directions_)
+  // options_.message_buffers and pending_pools are never null (declared first: they outlive the
+  // directions and tables holding their objects).
+  SmbOptions options_;
   std::array<DirectionState, 2> directions_;
   ConnectionState connection_;
   PendingTable<PendingSessionSetup> session_setups_;
   PendingTable<PendingTreeConnect> tree_connects_;
-  PendingNegotiate negotiate_;
-  bool negotiate_pending_ = false;
+  PendingNegotiate* negotiate_ = nullptr;  // a NEGOTIATE request awaits its response
   SmbCounters counters_;
 };
 

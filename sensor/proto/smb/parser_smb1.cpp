@@ -102,15 +102,14 @@ void SmbParser::handle_smb1(core::Direction, core::Bytes message, FeedContext& c
 
 void SmbParser::smb1_negotiate(const Smb1Header& header, const Smb1Block& block, FeedContext& context) {
   if (!header.reply()) {
-    negotiate_ = {};
-    negotiate_pending_ = true;
+    PendingNegotiate& offered = start_negotiate();
     core::ByteReader dialects(block.bytes);
     while (const auto name = next_smb1_dialect(dialects)) {
-      if (negotiate_.name_count == PendingNegotiate::max_dialects) break;
-      negotiate_.names[negotiate_.name_count].assign(*name);
-      negotiate_.name_views[negotiate_.name_count] = negotiate_.names[negotiate_.name_count].view();
-      ++negotiate_.name_count;
-      if (const std::uint16_t code = smb2_code_of(*name)) negotiate_.dialects[negotiate_.dialect_count++] = code;
+      if (offered.name_count == PendingNegotiate::max_dialects) break;
+      offered.names[offered.name_count].assign(*name);
+      offered.name_views[offered.name_count] = offered.names[offered.name_count].view();
+      ++offered.name_count;
+      if (const std::uint16_t code = smb2_code_of(*name)) offered.dialects[offered.dialect_count++] = code;
     }
     return;
   }
@@ -124,12 +123,12 @@ void SmbParser::smb1_negotiate(const Smb1Header& header, const Smb1Block& block,
   event.version = Version::smb1;
   event.status = header.status;
   event.dialect = response->dialect_index;
-  if (negotiate_pending_) {
-    event.client_dialects = std::span(negotiate_.dialects.data(), negotiate_.dialect_count);
-    event.client_dialect_names = std::span(negotiate_.name_views.data(), negotiate_.name_count);
+  if (negotiate_ != nullptr) {
+    event.client_dialects = std::span(negotiate_->dialects.data(), negotiate_->dialect_count);
+    event.client_dialect_names = std::span(negotiate_->name_views.data(), negotiate_->name_count);
   }
-  event.dialect_name = negotiate_pending_ && response->dialect_index < negotiate_.name_count
-                           ? negotiate_.name_views[response->dialect_index]
+  event.dialect_name = negotiate_ != nullptr && response->dialect_index < negotiate_->name_count
+                           ? negotiate_->name_views[response->dialect_index]
                            : std::string_view("unknown");
   event.signing_enabled = (response->security_mode & 0x04) != 0;
   event.signing_required = (response->security_mode & 0x08) != 0;
@@ -138,8 +137,8 @@ void SmbParser::smb1_negotiate(const Smb1Header& header, const Smb1Block& block,
   connection_.dialect = response->dialect_index;
   connection_.dialect_name.assign(event.dialect_name);
   connection_.smb1_encrypt_passwords = !response->nt_lm || (response->security_mode & 0x02) != 0;
-  negotiate_pending_ = false;
   context.sink.emit(event);
+  end_negotiate();  // after the event: its dialect lists are views into the entry
 }
 
 void SmbParser::smb1_session_setup_request(const Smb1Header& header, const Smb1Block& block, FeedContext& context) {

@@ -64,14 +64,13 @@ void SmbParser::smb2_negotiate(const Smb2Header& header, core::Bytes message, Fe
       anomaly(SmbAnomaly::malformed_smb2, context);
       return;
     }
-    negotiate_ = {};
-    negotiate_pending_ = true;
+    PendingNegotiate& offered = start_negotiate();
     for (std::size_t i = 0; i < request->dialect_count && i < PendingNegotiate::max_dialects; ++i) {
       const std::uint16_t dialect = request->dialect(i);
-      negotiate_.dialects[negotiate_.dialect_count++] = dialect;
-      negotiate_.names[negotiate_.name_count].assign(smb2_dialect_name(dialect));
-      negotiate_.name_views[negotiate_.name_count] = negotiate_.names[negotiate_.name_count].view();
-      ++negotiate_.name_count;
+      offered.dialects[offered.dialect_count++] = dialect;
+      offered.names[offered.name_count].assign(smb2_dialect_name(dialect));
+      offered.name_views[offered.name_count] = offered.names[offered.name_count].view();
+      ++offered.name_count;
     }
     return;
   }
@@ -80,9 +79,9 @@ void SmbParser::smb2_negotiate(const Smb2Header& header, core::Bytes message, Fe
   event.version = Version::smb2;
   event.status = nt_status(header.status);
   event.extended_security = true;
-  if (negotiate_pending_) {
-    event.client_dialects = std::span(negotiate_.dialects.data(), negotiate_.dialect_count);
-    event.client_dialect_names = std::span(negotiate_.name_views.data(), negotiate_.name_count);
+  if (negotiate_ != nullptr) {
+    event.client_dialects = std::span(negotiate_->dialects.data(), negotiate_->dialect_count);
+    event.client_dialect_names = std::span(negotiate_->name_views.data(), negotiate_->name_count);
   }
   if (const auto response = parse_smb2_negotiate_response(message)) {
     event.dialect = response->dialect;
@@ -96,8 +95,8 @@ void SmbParser::smb2_negotiate(const Smb2Header& header, core::Bytes message, Fe
     anomaly(SmbAnomaly::malformed_smb2, context);
     return;
   }
-  negotiate_pending_ = false;
   context.sink.emit(event);
+  end_negotiate();  // after the event: its dialect lists are views into the entry
 }
 
 void SmbParser::smb2_session_setup(const Smb2Header& header, core::Bytes message, FeedContext& context) {

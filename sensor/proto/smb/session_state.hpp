@@ -1,15 +1,15 @@
 #pragma once
-// Requests waiting for their response, copied into bounded inline storage (the request bytes die
-// with the packet): who tried to log on, which share, which dialects. Tables reserved once per
-// parser and filled only as far as requests are outstanding (a session has one or two at a time, so
-// the pages of the rest are never touched); the oldest entry gives way when one is full (counted by
-// the parser).
+// Requests waiting for their response, copied into bounded storage (the request bytes die with the
+// packet): who tried to log on, which share, which dialects. Each is an entry from the worker's
+// pools held only until its response (a session has one or two at a time); the oldest entry gives
+// way when a table is full (counted by the parser).
 #include <array>
 #include <cstdint>
-#include <vector>
+#include <string_view>
 
 #include "core/fixed_string.hpp"
 #include "events/smb.hpp"
+#include "proto/worker_pool.hpp"
 
 namespace spanwatch::proto::smb {
 
@@ -52,91 +52,62 @@ struct PendingNegotiate {
   std::size_t name_count = 0;
 };
 
-// A table of T keyed by a request id (SMB2 MessageId, SMB1 PID<<16|MID).
+// A table of T keyed by a request id (SMB2 MessageId, SMB1 PID<<16|MID), oldest first. Its entries
+// come from the worker's pool (PendingPools) one per outstanding request, so a session holds
+// memory only while a request waits; the oldest entry gives way when `capacity` are outstanding.
 template <class T>
 class PendingTable {
  public:
-  explicit PendingTable(std::size_t capacity) : capacity_(capacity == 0 ? 1 : capacity) { slots_.reserve(capacity_); }
+  struct Entry {
+    std::uint64_t key = 0;
+    T value;
+  };
+  using Pool = typename PooledQueue<Entry>::Pool;
 
-  // A slot for `key` (replacing an entry with the same key). Sets `evicted` when the oldest
-  // entry had to give way.
+  PendingTable(std::size_t capacity, Pool& pool) : capacity_(capacity == 0 ? 1 : capacity), entries_(pool) {}
+
+  // A fresh entry for `key`, the newest (an entry with the same key is replaced). Sets `evicted`
+  // when the oldest entry had to give way.
   T& insert(std::uint64_t key, bool& evicted) {
-    evicted = false;
-    Slot* target = nullptr;
-    for (auto& slot : slots_) {
-      if (slot.used && slot.key == key) {
-        target = &slot;
-        break;
-      }
-      if (!slot.used && !target) target = &slot;
-    }
-    if (!target && slots_.size() < capacity_) target = &slots_.emplace_back();  // within the reserve
-    if (!target) {
-      target = &slots_.front();
-      for (auto& slot : slots_) {
-        if (slot.age < target->age) target = &slot;
-      }
-      evicted = true;
-    }
-    target->used = true;
-    target->key = key;
-    target->age = ++clock_;
-    target->value = T{};
-    return target->value;
+    erase(key);
+    evicted = entries_.size() == capacity_;
+    if (evicted) entries_.pop_front();
+    Entry& entry = entries_.push_back();
+    entry.key = key;
+    entry.value = T{};
+    return entry.value;
   }
   T* find(std::uint64_t key) {
-    for (auto& slot : slots_) {
-      if (slot.used && slot.key == key) return &slot.value;
-    }
-    return nullptr;
+    Entry* entry = entries_.find_if([key](const Entry& e) { return e.key == key; });
+    return entry == nullptr ? nullptr : &entry->value;
   }
   void erase(std::uint64_t key) {
-    for (auto& slot : slots_) {
-      if (slot.used && slot.key == key) slot.used = false;
-    }
+    entries_.erase_if([key](const Entry& e) { return e.key == key; });
   }
-  // Visits the entries oldest first (tables are small: a quadratic walk is fine at flow end).
   template <class Visitor>
   void for_each_oldest_first(Visitor&& visit) const {
-    std::uint64_t after = 0;
-    for (;;) {
-      const Slot* next = nullptr;
-      for (const auto& slot : slots_) {
-        if (slot.used && slot.age > after && (!next || slot.age < next->age)) next = &slot;
-      }
-      if (!next) return;
-      visit(next->value);
-      after = next->age;
-    }
+    entries_.for_each([&visit](const Entry& e) { visit(e.value); });
   }
   template <class Predicate>
   void erase_if(Predicate&& predicate) {
-    for (auto& slot : slots_) {
-      if (slot.used && predicate(slot.value)) slot.used = false;
-    }
+    entries_.erase_if([&predicate](const Entry& e) { return predicate(e.value); });
   }
-  // Slots ever filled since the last clear(): the most requests outstanding at once (memory touched).
-  std::size_t slots_filled() const { return slots_.size(); }
-  std::size_t size() const {
-    std::size_t n = 0;
-    for (const auto& slot : slots_) n += slot.used ? 1 : 0;
-    return n;
-  }
-  void clear() {
-    slots_.clear();  // keeps the reserve; a slot not in use is one never filled
-    clock_ = 0;
-  }
+  std::size_t size() const { return entries_.size(); }
+  void clear() { entries_.clear(); }
 
  private:
-  struct Slot {
-    bool used = false;
-    std::uint64_t key = 0;
-    std::uint64_t age = 0;
-    T value;
-  };
   std::size_t capacity_;
-  std::vector<Slot> slots_;  // capacity_ reserved; grows to the most requests outstanding at once
-  std::uint64_t clock_ = 0;
+  PooledQueue<Entry> entries_;
+};
+
+// The entries of the pending tables and negotiations of one worker's SMB parsers: a parser takes
+// one per request awaiting its response and gives it back with the response, so memory follows
+// the requests outstanding across the worker, not its parsers times max_pending_requests. Not
+// thread-safe.
+struct PendingPools {
+  PendingTable<PendingSessionSetup>::Pool session_setups;
+  PendingTable<PendingTreeConnect>::Pool tree_connects;
+  WorkerPool<PendingNegotiate> negotiates;
 };
 
 }  // namespace spanwatch::proto::smb

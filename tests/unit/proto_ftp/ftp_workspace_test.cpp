@@ -1,5 +1,5 @@
-// The FTP parsers of a worker share one workspace: each holds a line buffer, a pending-command ring
-// or a transaction's reply text only while it uses it, and sharing changes no event.
+// The FTP parsers of a worker share one workspace: each holds a line buffer, pending-command entries
+// or a transaction's reply text only while it uses them, and sharing changes no event.
 #include <memory>
 #include <string>
 #include <vector>
@@ -24,7 +24,7 @@ FtpOptions shared_options() { return options_with_shared_workspace<FtpOptions>()
 
 }  // namespace
 
-TEST_CASE("an FTP parser takes a pending-command ring with its first command and gives it back with the last reply") {
+TEST_CASE("an FTP parser holds one pending-command entry per command awaiting its reply") {
   const FtpOptions options = shared_options();
   FtpWorkspace& pools = *options.workspace;
   std::vector<std::unique_ptr<Session>> sessions;
@@ -32,17 +32,38 @@ TEST_CASE("an FTP parser takes a pending-command ring with its first command and
   for (auto& s : sessions) s->feed(server("220 ready\r\n"));
   CHECK(pools.pending.created() == 0);
   for (auto& s : sessions) s->feed(client("USER joe\r\nPASS x\r\n"));
-  CHECK(pools.pending.in_use() == 3);
+  CHECK(pools.pending.in_use() == 6);
   for (auto& s : sessions) s->feed(server("331 go on\r\n"));
-  CHECK(pools.pending.in_use() == 3);
+  CHECK(pools.pending.in_use() == 3);  // each PASS still awaits its reply
   for (auto& s : sessions) s->feed(server("530 no\r\n"));
   CHECK(pools.pending.in_use() == 0);
   for (auto& s : sessions) s->feed(client("USER ann\r\n"));
-  CHECK(pools.pending.created() == 3);
+  CHECK(pools.pending.created() == 6);  // reused, not grown
   sessions[0]->parser.reset();
   CHECK(pools.pending.in_use() == 2);
-  sessions.pop_back();
+  sessions.pop_back();  // a parser destroyed mid-exchange gives its entries back too
   CHECK(pools.pending.in_use() == 1);
+  CHECK(matching(sessions[1]->sink.lines, "ftp.reply") ==
+        std::vector<std::string>{"ftp.reply  [] code=220 codes=220, lines=<ready> mode=none port=0",
+                                 "ftp.reply USER [joe] code=331 codes=331, lines=<go on> mode=none port=0",
+                                 "ftp.reply PASS [" + masked("x") + "] code=530 codes=530, lines=<no> mode=none port=0"});
+}
+
+TEST_CASE("pipelined FTP commands beyond max_pending_commands report the oldest unanswered and reuse its entry") {
+  FtpOptions options = shared_options();
+  options.max_pending_commands = 2;
+  options.workspace = std::make_shared<FtpWorkspace>(options);
+  Session s(options);
+  s.feed(client("NOOP\r\nSYST\r\nPWD\r\n"));
+  CHECK(options.workspace->pending.in_use() == 2);
+  CHECK(options.workspace->pending.created() == 2);
+  s.feed(server("215 UNIX\r\n257 \"/\"\r\n"));
+  CHECK(options.workspace->pending.in_use() == 0);
+  CHECK(matching(s.sink.lines, "ftp.reply") ==
+        std::vector<std::string>{"ftp.reply NOOP [] code=0 codes= lines= mode=none port=0",
+                                 "ftp.reply SYST [] code=215 codes=215, lines=<UNIX> mode=none port=0",
+                                 "ftp.reply PWD [] code=257 codes=257, lines=<\"/\"> mode=none port=0"});
+  CHECK(matching(s.sink.lines, "anomaly") == std::vector<std::string>{"anomaly ftp.too_many_pending_commands"});
 }
 
 TEST_CASE("an FTP parser holds reply text only until the transaction's final reply") {
@@ -50,18 +71,48 @@ TEST_CASE("an FTP parser holds reply text only until the transaction's final rep
   Session s(options);
   s.feed(client("RETR a\r\n"));
   s.feed(server("150 opening\r\n"));  // preliminary: the transaction goes on
-  CHECK(options.workspace->replies.in_use() == 1);
+  CHECK(options.workspace->short_replies.in_use() == 1);
   s.feed(server("226-done\r\n"));
-  CHECK(options.workspace->replies.in_use() == 1);
+  CHECK(options.workspace->short_replies.in_use() == 1);
   s.feed(server("226 bye\r\n"));
-  CHECK(options.workspace->replies.in_use() == 0);
+  CHECK(options.workspace->short_replies.in_use() == 0);
   CHECK(matching(s.sink.lines, "ftp.reply") ==
         std::vector<std::string>{"ftp.reply RETR [a] code=226 codes=150,226, lines=<opening><done><bye> mode=none port=0"});
   s.feed(client("NOOP\r\n"));
   s.feed(server("200-a\r\n"));
   s.parser.reset();
-  CHECK(options.workspace->replies.in_use() == 0);
-  CHECK(options.workspace->replies.created() == 1);
+  CHECK(options.workspace->short_replies.in_use() == 0);
+  CHECK(options.workspace->short_replies.created() == 1);
+  CHECK(options.workspace->full_replies.created() == 0);
+}
+
+TEST_CASE("an FTP reply that outgrows its short buffer moves to a full-size one with every line and code") {
+  const FtpOptions options = shared_options();
+  Session s(options);
+  std::string banner = "220-";
+  std::string expected_lines;
+  for (int i = 0; i < 8; ++i) {
+    const std::string line = "line " + std::to_string(i) + " " + std::string(40, static_cast<char>('a' + i));
+    banner += line + "\r\n";
+    expected_lines += "<" + line + ">";
+  }
+  banner += "220 ready\r\n";
+  expected_lines += "<ready>";
+  const std::size_t cut = banner.size() * 3 / 4;  // past a short buffer: five lines, ~250 bytes
+  s.feed(server(banner.substr(0, cut)));
+  CHECK(options.workspace->short_replies.in_use() == 0);  // given back when outgrown
+  CHECK(options.workspace->full_replies.in_use() == 1);
+  s.feed(server(banner.substr(cut)));
+  CHECK(options.workspace->full_replies.in_use() == 0);
+  CHECK(matching(s.sink.lines, "ftp.reply") ==
+        std::vector<std::string>{"ftp.reply  [] code=220 codes=220, lines=" + expected_lines + " mode=none port=0"});
+  s.feed(client("RETR a\r\n"));  // five codes: more than a short buffer holds
+  s.feed(server("150 a\r\n150 b\r\n150 c\r\n150 d\r\n226 e\r\n"));
+  CHECK(matching(s.sink.lines, "ftp.reply").back() ==
+        "ftp.reply RETR [a] code=226 codes=150,150,150,150,226, lines=<a><b><c><d><e> mode=none port=0");
+  CHECK(options.workspace->short_replies.created() == 1);  // each transaction starts short
+  CHECK(options.workspace->full_replies.created() == 1);  // reused
+  CHECK(options.workspace->short_replies.in_use() + options.workspace->full_replies.in_use() == 0);
 }
 
 TEST_CASE("an FTP parser holds a line buffer only while a line is split across segments") {
@@ -109,5 +160,6 @@ TEST_CASE("FTP parsers interleaved on one workspace report what each would alone
   CHECK(matching(a.sink.lines, "ftp.login").size() == 1);
   CHECK(options.workspace->lines->in_use() == 0);
   CHECK(options.workspace->pending.in_use() == 0);
-  CHECK(options.workspace->replies.in_use() == 0);
+  CHECK(options.workspace->short_replies.in_use() == 0);
+  CHECK(options.workspace->full_replies.in_use() == 0);
 }

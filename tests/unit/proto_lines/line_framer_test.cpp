@@ -109,3 +109,24 @@ TEST_CASE("a framer given a pool of shorter buffers still frames lines up to its
   LineFramer framer(32, pool);
   CHECK(lines_of(framer, {"a line spl", "it in two\r\n"}) == std::vector<std::string>{"a line split in two"});
 }
+
+TEST_CASE("a split line starts in a short buffer and moves to a full one only when it outgrows it") {
+  const auto pool = spanwatch::proto::make_line_buffers(300, 0);
+  LineFramer framer(300, pool);
+  const std::string head(100, 'a');
+  const std::string tail(180, 'b');
+  CHECK(lines_of(framer, {"+OK 120 octets\r\n" + head}) == std::vector<std::string>{"+OK 120 octets"});
+  CHECK(pool->short_lines.in_use() == 1);
+  CHECK(lines_of(framer, {"xyz"}).empty());
+  CHECK(pool->full_lines.created() == 0);  // 103 bytes: still the short buffer
+  CHECK(lines_of(framer, {tail}).empty());
+  CHECK(pool->short_lines.in_use() == 0);  // outgrown: given back, its bytes moved
+  CHECK(pool->full_lines.in_use() == 1);
+  CHECK(lines_of(framer, {"\r\nnext\r\n"}) == std::vector<std::string>{head + "xyz" + tail, "next"});
+  CHECK(pool->in_use() == 0);
+  CHECK(lines_of(framer, {head, tail, tail}) == std::vector<std::string>{head + tail + tail.substr(0, 20) + "|long|open"});
+  CHECK(lines_of(framer, {"rest\r\nok\r\n"}) == std::vector<std::string>{"ok"});  // the long line's rest is skipped
+  CHECK(pool->in_use() == 0);
+  CHECK(pool->short_lines.created() == 1);
+  CHECK(pool->full_lines.created() == 1);
+}

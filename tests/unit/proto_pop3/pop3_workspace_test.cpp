@@ -1,5 +1,5 @@
-// The POP3 parsers of a worker share one workspace: each holds a line buffer, a pending-command
-// ring or a listing only while it uses it, and sharing changes no event.
+// The POP3 parsers of a worker share one workspace: each holds a line buffer, pending-command
+// entries or a listing only while it uses them, and sharing changes no event.
 #include <memory>
 #include <string>
 #include <vector>
@@ -24,23 +24,23 @@ Pop3Options shared_options() { return options_with_shared_workspace<Pop3Options>
 
 }  // namespace
 
-TEST_CASE("a POP3 parser takes a pending-command ring with its first command and gives it back with the last response") {
+TEST_CASE("a POP3 parser holds one pending-command entry per command awaiting its response") {
   const Pop3Options options = shared_options();
   Pop3Workspace& pools = *options.workspace;
   std::vector<std::unique_ptr<Session>> sessions;
   for (int i = 0; i < 3; ++i) sessions.push_back(std::make_unique<Session>(options));
   CHECK(pools.pending.created() == 0);
   for (auto& s : sessions) s->feed(client("USER joe\r\nPASS x\r\n"));
-  CHECK(pools.pending.in_use() == 3);
+  CHECK(pools.pending.in_use() == 6);
   for (auto& s : sessions) s->feed(server("+OK\r\n"));
   CHECK(pools.pending.in_use() == 3);  // PASS still awaits its response
   for (auto& s : sessions) s->feed(server("-ERR no\r\n"));
   CHECK(pools.pending.in_use() == 0);
   for (auto& s : sessions) s->feed(client("USER ann\r\n"));
-  CHECK(pools.pending.created() == 3);  // reused, not grown
+  CHECK(pools.pending.created() == 6);  // reused, not grown
   sessions[0]->parser.reset();
   CHECK(pools.pending.in_use() == 2);
-  sessions.pop_back();  // a parser destroyed mid-exchange gives its ring back too
+  sessions.pop_back();  // a parser destroyed mid-exchange gives its entries back too
   CHECK(pools.pending.in_use() == 1);
 }
 

@@ -271,3 +271,46 @@ TEST_CASE("more outstanding session setups than max_pending_requests evict the o
   CHECK(setups[1].user == "second");
   CHECK(setups[2].user == "third");
 }
+
+TEST_CASE("an SMB parser holds pooled request entries only while the requests await their response") {
+  SmbOptions options;
+  options.pending_pools = std::make_shared<PendingPools>();
+  PendingPools& pools = *options.pending_pools;
+  const auto logon = ntlm_logon("dave", smb2::status::logon_failure);
+  SmbParser first(options), second(options);
+  RecordingSink first_sink, second_sink;
+  Feeder first_feeder(first), second_feeder(second);
+  const auto feed_both = [&](const Message& m) {
+    first_feeder.feed_bytes(m.direction, core::Bytes(m.bytes), first_sink);
+    second_feeder.feed_bytes(m.direction, core::Bytes(m.bytes), second_sink);
+  };
+  feed_both(logon[0]);  // NEGOTIATE request: its offered dialects wait for the response
+  CHECK(pools.negotiates.in_use() == 2);
+  feed_both(logon[1]);
+  CHECK(pools.negotiates.in_use() == 0);
+  feed_both(logon[2]);  // SESSION_SETUP request
+  CHECK(pools.session_setups.in_use() == 2);
+  feed_both(logon[3]);  // MORE_PROCESSING_REQUIRED: the leg is done
+  CHECK(pools.session_setups.in_use() == 0);
+  feed_both(logon[4]);
+  CHECK(pools.session_setups.in_use() == 2);
+  feed_both(logon[5]);  // final response: reported, entry given back
+  CHECK(pools.session_setups.in_use() == 0);
+  CHECK(pools.session_setups.created() == 2);  // one per parser, reused leg after leg
+  CHECK(pools.negotiates.created() == 2);
+  for (const RecordingSink* sink : {&first_sink, &second_sink}) {
+    const auto setups = sink->of_kind("smb.session_setup");
+    REQUIRE(setups.size() == 1);
+    CHECK(setups[0].user == "dave");
+    CHECK(sink->of_kind("smb.negotiate").size() == 1);
+  }
+  feed_both(logon[4]);  // a request the flow ends on: reported unanswered at finish
+  CHECK(pools.session_setups.in_use() == 2);
+  proto::FeedContext context{first_sink, core::Timestamp{}};
+  first.finish(context);
+  CHECK(pools.session_setups.in_use() == 1);
+  CHECK(first_sink.of_kind("smb.session_setup").size() == 2);
+  second.reset();
+  CHECK(pools.session_setups.in_use() == 0);
+  CHECK(second_sink.of_kind("smb.session_setup").size() == 1);  // reset() forgets, reports nothing
+}
