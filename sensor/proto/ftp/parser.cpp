@@ -4,8 +4,6 @@
 #include <array>
 #include <cstring>
 
-#include "proto/verb.hpp"
-
 namespace spanwatch::proto::ftp {
 namespace {
 
@@ -47,24 +45,21 @@ bool reply_fits(Kind kind, std::uint16_t code) {
 
 bool is_anonymous(std::string_view user) { return iequals(user, "anonymous") || iequals(user, "ftp"); }
 
+void set_endpoint(events::ftp::DataChannel& channel, const HostPort& endpoint) {
+  channel.valid = true;
+  channel.has_address = endpoint.has_address;
+  channel.address = endpoint.address;
+  channel.port = endpoint.port;
+}
+
 }  // namespace
 
 std::string_view anomaly_name(FtpAnomaly anomaly) { return anomaly_names[static_cast<std::size_t>(anomaly)]; }
 
-namespace {
-FtpOptions with_workspace(FtpOptions options) {
-  if (!options.workspace) options.workspace = std::make_shared<FtpWorkspace>(options);
-  return options;
-}
-}  // namespace
-
 FtpParser::FtpParser(const FtpOptions& options)
-    : options_(with_workspace(options)),
+    : options_(with_own_workspace(options)),
       masker_(options.credentials),
-      framers_{LineFramer(options.max_line, options_.workspace->lines),
-               LineFramer(options.max_line, options_.workspace->lines)},
-      pending_capacity_(std::max<std::size_t>(options.max_pending_commands, 1)),
-      pending_(options_.workspace->pending) {}
+      lines_(options_, events::Protocol::ftp, FtpAnomaly::too_many_pending_commands, FtpAnomaly::not_ftp) {}
 
 FtpParser::~FtpParser() { release_reply(); }
 
@@ -105,10 +100,8 @@ ReplyBuffer* FtpParser::reply_with_room(std::size_t bytes, std::size_t lines, st
 }
 
 void FtpParser::reset() {
-  for (auto& framer : framers_) framer.reset();
-  pending_.clear();
+  lines_.reset();
   release_reply();
-  anomalies_ = {};
   reply_state_ = ReplyState::idle;
   multi_line_code_ = 0;
   reply_truncated_ = false;
@@ -124,75 +117,29 @@ void FtpParser::reset() {
   pairing_ = Pairing::certain;
   pending_before_gap_ = 0;
   user_lost_ = false;
-  malformed_in_row_ = 0;
-  detached_ = false;
-}
-
-void FtpParser::report(FtpAnomaly anomaly, FeedContext& context) {
-  anomalies_.add(anomaly);
-  context.sink.emit(events::AppAnomaly{events::Protocol::ftp, anomaly_name(anomaly)});
-}
-
-Verdict FtpParser::malformed(FtpAnomaly anomaly, FeedContext& context) {
-  report(anomaly, context);
-  if (++malformed_in_row_ < options_.max_malformed_lines) return Verdict::more();
-  report(FtpAnomaly::not_ftp, context);
-  finish(context);  // the engine calls nothing on a stopped parser: report what is held now
-  detached_ = true;
-  return Verdict::stop();
 }
 
 Verdict FtpParser::feed(core::Direction direction, core::Bytes bytes, FeedContext& context, std::size_t& consumed) {
-  consumed = bytes.size();
-  if (detached_) return Verdict::stop();
-  LineFramer& framer = framers_[core::index_of(direction)];
   // A client that starts its TLS handshake before we saw the 234 (capture order across directions):
   // the bytes are TLS, never FTP commands.
-  if (direction == core::Direction::to_server && control_ == Control::tls_requested && !framer.has_partial() &&
-      !bytes.empty() && (bytes[0] == 0x16 || bytes[0] == 0x80)) {
+  if (direction == core::Direction::to_server && control_ == Control::tls_requested && !lines_.detached() &&
+      !lines_.framer(direction).has_partial() && !bytes.empty() && (bytes[0] == 0x16 || bytes[0] == 0x80)) {
     consumed = 0;
     control_ = Control::tls;
     finish(context);
     return Verdict::switch_to(events::Protocol::tls);
   }
-  std::size_t offset = 0;
-  Line line;
-  while (framer.next(bytes, offset, line)) {
-    if (direction == core::Direction::to_server) {
-      const Verdict v = on_request(line, context);
-      if (v.want != Verdict::Want::more) return v;
-      continue;
-    }
-    bool switch_now = false;
-    const Verdict v = on_reply_line(line, context, switch_now);
-    if (switch_now) {
-      finish(context);  // likewise before handing the flow to TLS
-      consumed = offset;
-      return Verdict::switch_to(events::Protocol::tls);
-    }
-    if (v.want != Verdict::Want::more) return v;
-  }
-  return Verdict::more();
+  return lines_.feed(*this, direction, bytes, context, consumed);
 }
 
-Verdict FtpParser::on_request(const Line& line, FeedContext& context) {
-  if (line.too_long) report(FtpAnomaly::request_line_too_long, context);
+Verdict FtpParser::on_client_line(const Line& line, FeedContext& context) {
+  if (line.too_long) lines_.report(FtpAnomaly::request_line_too_long, context);
   if (line.text.empty() && line.terminated) return Verdict::more();  // stray CRLF
   const auto command = parse_command(line.text);
-  if (!command) return malformed(FtpAnomaly::request_malformed, context);
-  malformed_in_row_ = 0;
+  if (!command) return lines_.malformed(*this, FtpAnomaly::request_malformed, context);
+  lines_.well_formed();
 
-  if (pending_.size() == pending_capacity_) {
-    // The oldest command never got its reply: report it unanswered and make room.
-    report(FtpAnomaly::too_many_pending_commands, context);
-    emit_reply(&pending_.front(), 0, context);
-    pending_.pop_front();
-    if (pending_before_gap_ > 0) --pending_before_gap_;
-  }
-  PendingCommand& slot = pending_.push_back();
-  slot = PendingCommand{};
-  slot.verb = upper_verb(command->verb);
-  slot.truncated = line.too_long;
+  PendingCommand& slot = lines_.push_command(*this, command->verb, line.too_long, context);
   const std::string_view verb = slot.verb.view();
   const std::string_view argument = command->arguments;
 
@@ -265,21 +212,18 @@ void FtpParser::announce_active(std::string_view verb, std::string_view argument
   channel.command = verb;
   channel.argument = argument;
   if (parsed) {
-    channel.valid = true;
-    channel.has_address = parsed->has_address;
-    channel.address = parsed->address;
-    channel.port = parsed->port;
+    set_endpoint(channel, *parsed);
     command.mode = DataMode::active;
     command.data_port = parsed->port;
   } else {
-    report(FtpAnomaly::port_malformed, context);
+    lines_.report(FtpAnomaly::port_malformed, context);
   }
   context.sink.emit(channel);
 }
 
-Verdict FtpParser::on_reply_line(const Line& line, FeedContext& context, bool& switch_now) {
+Verdict FtpParser::on_server_line(const Line& line, FeedContext& context, bool& switch_now) {
   if (line.too_long) {
-    report(FtpAnomaly::reply_line_too_long, context);
+    lines_.report(FtpAnomaly::reply_line_too_long, context);
     reply_truncated_ = true;
   }
   const ReplyLine reply = parse_reply_line(line.text);
@@ -302,13 +246,13 @@ Verdict FtpParser::on_reply_line(const Line& line, FeedContext& context, bool& s
     // Text without a code is a server quirk (banners continued without "ddd-"); only binary
     // lines count towards deciding that this is not FTP at all.
     if (looks_like_text(line.text)) {
-      report(FtpAnomaly::reply_code_missing, context);
+      lines_.report(FtpAnomaly::reply_code_missing, context);
       return Verdict::more();
     }
-    return malformed(FtpAnomaly::reply_code_missing, context);
+    return lines_.malformed(*this, FtpAnomaly::reply_code_missing, context);
   }
-  malformed_in_row_ = 0;
-  if (!reply.valid()) report(FtpAnomaly::reply_code_invalid, context);
+  lines_.well_formed();
+  if (!reply.valid()) lines_.report(FtpAnomaly::reply_code_invalid, context);
   keep_reply_line(reply.text);
   if (reply.kind == ReplyLine::Kind::first_of_many) {
     reply_state_ = ReplyState::multi_line;
@@ -348,16 +292,14 @@ void FtpParser::on_passive_reply(std::uint16_t code, std::string_view text, Feed
   }
   channel.argument = text;
   if (parsed) {
-    channel.valid = true;
-    channel.has_address = parsed->has_address;
-    channel.address = parsed->address;
-    channel.port = parsed->port;
+    set_endpoint(channel, *parsed);
     if (head_answers(code)) {
-      pending_.front().mode = DataMode::passive;
-      pending_.front().data_port = parsed->port;
+      PendingCommand& command = lines_.pending().front();
+      command.mode = DataMode::passive;
+      command.data_port = parsed->port;
     }
   } else {
-    report(FtpAnomaly::passive_reply_malformed, context);
+    lines_.report(FtpAnomaly::passive_reply_malformed, context);
   }
   context.sink.emit(channel);
 }
@@ -368,24 +310,25 @@ void FtpParser::on_reply(std::uint16_t code, FeedContext& context, bool& switch_
   if (code >= 100 && code < 200) return;
   const bool greeting = !greeting_seen_ && (code == 220 || code == 421);
   greeting_seen_ = true;
-  if (pending_.empty() || greeting) {
+  PendingQueue& pending = lines_.pending();
+  if (pending.empty() || greeting) {
     // The greeting (even when the client already sent commands), or a reply to nothing we saw.
     emit_reply(nullptr, code, context);
     return;
   }
   if (!head_answers(code)) {
-    report(FtpAnomaly::reply_to_lost_command, context);
+    lines_.report(FtpAnomaly::reply_to_lost_command, context);
     emit_reply(nullptr, code, context);
     return;
   }
   // Paired in order (certain), or only because the code fits (after a request gap).
   const bool certain = pairing_ == Pairing::certain || pending_before_gap_ > 0;
   if (pending_before_gap_ > 0) --pending_before_gap_;
-  PendingCommand& command = pending_.front();
+  PendingCommand& command = pending.front();
   emit_reply(&command, code, context);
   const CommandKind kind = command.kind;
-  pending_.pop_front();
-  if (!certain && pending_.empty()) pairing_ = Pairing::certain;  // caught up with the client
+  pending.pop_front();
+  if (!certain && pending.empty()) pairing_ = Pairing::certain;  // caught up with the client
   if (kind == CommandKind::user || kind == CommandKind::pass || kind == CommandKind::acct) {
     on_login_reply(kind, code, certain, context);
   } else if (kind == CommandKind::auth_tls) {
@@ -399,9 +342,10 @@ void FtpParser::on_reply(std::uint16_t code, FeedContext& context, bool& switch_
 }
 
 bool FtpParser::head_answers(std::uint16_t code) const {
-  if (pending_.empty()) return false;
+  const PendingQueue& pending = lines_.pending();
+  if (pending.empty()) return false;
   if (pairing_ == Pairing::certain || pending_before_gap_ > 0) return true;
-  return reply_fits(pending_.front().kind, code);
+  return reply_fits(pending.front().kind, code);
 }
 
 void FtpParser::on_login_reply(CommandKind kind, std::uint16_t code, bool certain, FeedContext& context) {
@@ -439,7 +383,7 @@ void FtpParser::emit_reply(const PendingCommand* command, std::uint16_t code, Fe
     reply.lines = reply_->lines;
   }
   reply.reply_truncated = reply_truncated_;
-  if (reply_truncated_) report(FtpAnomaly::reply_truncated, context);
+  if (reply_truncated_) lines_.report(FtpAnomaly::reply_truncated, context);
   context.sink.emit(reply);
   release_reply();
   reply_truncated_ = false;
@@ -465,19 +409,17 @@ void FtpParser::emit_login(LoginOutcome outcome, std::uint16_t code, FeedContext
   password_.clear();
 }
 
-void FtpParser::flush_pending(FeedContext& context) {
-  // Commands that never got a final reply: one record each, without a reply.
-  while (!pending_.empty()) {
-    emit_reply(&pending_.front(), 0, context);
-    pending_.pop_front();
-  }
+void FtpParser::on_unanswered(const PendingCommand& command, FeedContext& context) {
+  // A command that never got a final reply: its record, without a reply.
+  emit_reply(&command, 0, context);
+  if (pending_before_gap_ > 0) --pending_before_gap_;
 }
 
 Verdict FtpParser::gap(core::Direction direction, std::uint64_t /*length*/, FeedContext& context) {
-  framers_[core::index_of(direction)].gap();
+  lines_.gap(direction);
   if (direction == core::Direction::to_server) {
-    report(FtpAnomaly::request_gap, context);
-    if (pairing_ == Pairing::certain) pending_before_gap_ = pending_.size();
+    lines_.report(FtpAnomaly::request_gap, context);
+    if (pairing_ == Pairing::certain) pending_before_gap_ = lines_.pending().size();
     pairing_ = Pairing::uncertain;
     user_lost_ = true;
   }
@@ -487,12 +429,12 @@ Verdict FtpParser::gap(core::Direction direction, std::uint64_t /*length*/, Feed
     reply_truncated_ = true;
     if (login_ != LoginState::none && password_seen_) emit_login(LoginOutcome::unknown, 0, context);
   }
-  return detached_ ? Verdict::stop() : Verdict::more();
+  return lines_.verdict();
 }
 
 void FtpParser::finish(FeedContext& context) {
-  if (detached_) return;
-  flush_pending(context);
+  if (lines_.detached()) return;
+  lines_.flush_pending(*this, context);
   if (login_ == LoginState::user_accepted) emit_login(LoginOutcome::success, user_accepted_code_, context);
   if (login_ != LoginState::none && password_seen_) emit_login(LoginOutcome::unknown, 0, context);
 }

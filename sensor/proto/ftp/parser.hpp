@@ -14,8 +14,9 @@
 #include "proto/credentials.hpp"
 #include "proto/dissector.hpp"
 #include "proto/ftp/wire.hpp"
-#include "proto/line_framer.hpp"
 #include "proto/ftp/workspace.hpp"
+#include "proto/line_framer.hpp"
+#include "proto/line_session.hpp"
 
 namespace spanwatch::proto::ftp {
 
@@ -62,9 +63,11 @@ class FtpParser final : public Dissector {
   void finish(FeedContext& context) override;
   void reset() override;
 
-  const core::EnumCounters<FtpAnomaly>& anomalies() const { return anomalies_; }
+  const core::EnumCounters<FtpAnomaly>& anomalies() const { return lines_.anomalies(); }
 
  private:
+  using Lines = LineSession<PendingCommand, FtpAnomaly>;
+  friend Lines;  // calls on_client_line, on_server_line, on_unanswered
   enum class ReplyState : std::uint8_t { idle, multi_line };
   // user_accepted: 230 to USER; reported at the next command unless that is PASS (which then decides).
   enum class LoginState : std::uint8_t { none, user_sent, user_accepted, password_sent, account_sent };
@@ -73,8 +76,8 @@ class FtpParser final : public Dissector {
   // commands queued after the gap; a reply is paired only with a command it fits.
   enum class Pairing : std::uint8_t { certain, uncertain };
 
-  Verdict on_request(const Line& line, FeedContext& context);
-  Verdict on_reply_line(const Line& line, FeedContext& context, bool& switch_now);
+  Verdict on_client_line(const Line& line, FeedContext& context);
+  Verdict on_server_line(const Line& line, FeedContext& context, bool& switch_now);  // a reply line
   void on_reply(std::uint16_t code, FeedContext& context, bool& switch_now);
   void on_login_reply(CommandKind kind, std::uint16_t code, bool certain, FeedContext& context);
   bool head_answers(std::uint16_t code) const;
@@ -84,23 +87,16 @@ class FtpParser final : public Dissector {
   void keep_reply_line(std::string_view text);
   void emit_reply(const PendingCommand* command, std::uint16_t code, FeedContext& context);
   void emit_login(events::ftp::LoginOutcome outcome, std::uint16_t code, FeedContext& context);
-  void flush_pending(FeedContext& context);
+  void on_unanswered(const PendingCommand& command, FeedContext& context);
   // The transaction's buffer with room for `bytes` more text, `lines` more lines and `codes` more
   // codes: a short one first, moved to a full-size one when it would overflow; nullptr when even
   // that is full (the caller truncates). Taken in any case: an emitted reply gives it back.
   ReplyBuffer* reply_with_room(std::size_t bytes, std::size_t lines, std::size_t codes);
   void release_reply();
-  Verdict malformed(FtpAnomaly anomaly, FeedContext& context);
-  void report(FtpAnomaly anomaly, FeedContext& context);
 
   FtpOptions options_;
   SecretMasker masker_;
-  LineFramer framers_[2];
-  core::EnumCounters<FtpAnomaly> anomalies_;
-
-  // Commands awaiting a final reply (at most max_pending_commands), each an entry of the workspace's pool.
-  std::size_t pending_capacity_;
-  PendingQueue pending_;
+  Lines lines_;  // framers, commands awaiting a final reply, anomaly counters, detaching
 
   // The transaction being answered: reply codes and lines since the last final reply.
   ReplyState reply_state_ = ReplyState::idle;
@@ -123,8 +119,6 @@ class FtpParser final : public Dissector {
   Pairing pairing_ = Pairing::certain;
   std::size_t pending_before_gap_ = 0;  // queued before the request gap: their replies still pair in order
   bool user_lost_ = false;              // a USER may have been in the gap: the next PASS's user is unknown
-  std::size_t malformed_in_row_ = 0;
-  bool detached_ = false;
 };
 
 }  // namespace spanwatch::proto::ftp

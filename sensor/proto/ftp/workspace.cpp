@@ -23,7 +23,7 @@ std::function<std::unique_ptr<ReplyBuffer>()> reply_buffers(std::size_t bytes, s
 }  // namespace
 
 FtpWorkspace::FtpWorkspace(const FtpOptions& options)
-    : lines(make_line_buffers(options.max_line, 0)),
+    : LineWorkspace(options.max_line),
       short_replies(reply_buffers(std::min<std::size_t>(short_reply_bytes, std::max<std::size_t>(options.max_reply_bytes, 1)),
                                   std::min<std::size_t>(short_reply_lines, std::max<std::size_t>(options.max_reply_lines, 1)),
                                   false),

@@ -12,7 +12,7 @@
 
 #include "core/fixed_string.hpp"
 #include "events/ftp.hpp"
-#include "proto/line_framer.hpp"
+#include "proto/line_session.hpp"
 #include "proto/worker_pool.hpp"
 
 namespace spanwatch::proto::ftp {
@@ -49,11 +49,10 @@ struct ReplyBuffer {
 constexpr std::size_t short_reply_bytes = 256;
 constexpr std::size_t short_reply_lines = 4;
 
-struct FtpWorkspace {
+// Line buffers and pending commands as every line protocol's (LineWorkspace), and reply text.
+struct FtpWorkspace : LineWorkspace<PendingCommand> {
   explicit FtpWorkspace(const FtpOptions& options);
 
-  std::shared_ptr<LineBuffers> lines;
-  PendingQueue::Pool pending;
   WorkerPool<ReplyBuffer> short_replies;
   WorkerPool<ReplyBuffer> full_replies;
 };

@@ -6,7 +6,6 @@
 
 #include "proto/pop3/base64.hpp"
 #include "proto/pop3/sasl.hpp"
-#include "proto/verb.hpp"
 
 namespace spanwatch::proto::pop3 {
 namespace {
@@ -48,20 +47,10 @@ Status status_of(std::string_view line, std::string_view& rest) {
 
 std::string_view anomaly_name(Pop3Anomaly anomaly) { return anomaly_names[static_cast<std::size_t>(anomaly)]; }
 
-namespace {
-Pop3Options with_workspace(Pop3Options options) {
-  if (!options.workspace) options.workspace = std::make_shared<Pop3Workspace>(options);
-  return options;
-}
-}  // namespace
-
 Pop3Parser::Pop3Parser(const Pop3Options& options)
-    : options_(with_workspace(options)),
+    : options_(with_own_workspace(options)),
       masker_(options.credentials),
-      framers_{LineFramer(options.max_line, options_.workspace->lines),
-               LineFramer(options.max_line, options_.workspace->lines)},
-      pending_capacity_(std::max<std::size_t>(options.max_pending_commands, 1)),
-      pending_(options_.workspace->pending) {}
+      lines_(options_, events::Protocol::pop3, Pop3Anomaly::too_many_pending_commands, Pop3Anomaly::not_pop3) {}
 
 Pop3Parser::~Pop3Parser() { release_listing(); }
 
@@ -74,10 +63,8 @@ void Pop3Parser::release_listing() {
 }
 
 void Pop3Parser::reset() {
-  for (auto& framer : framers_) framer.reset();
-  pending_.clear();
+  lines_.reset();
   release_listing();
-  anomalies_ = {};
   client_ = ClientState::command;
   server_ = ServerState::response;
   multi_line_status_ = Status::none;
@@ -94,46 +81,10 @@ void Pop3Parser::reset() {
   secret_.clear();
   sasl_step_ = 0;
   tls_ = false;
-  malformed_in_row_ = 0;
-  detached_ = false;
-}
-
-void Pop3Parser::report(Pop3Anomaly anomaly, FeedContext& context) {
-  anomalies_.add(anomaly);
-  context.sink.emit(events::AppAnomaly{events::Protocol::pop3, anomaly_name(anomaly)});
-}
-
-Verdict Pop3Parser::malformed(Pop3Anomaly anomaly, FeedContext& context) {
-  report(anomaly, context);
-  if (++malformed_in_row_ < options_.max_malformed_lines) return Verdict::more();
-  report(Pop3Anomaly::not_pop3, context);
-  finish(context);  // the engine calls nothing on a stopped parser: report what is held now
-  detached_ = true;
-  return Verdict::stop();
 }
 
 Verdict Pop3Parser::feed(core::Direction direction, core::Bytes bytes, FeedContext& context, std::size_t& consumed) {
-  consumed = bytes.size();
-  if (detached_) return Verdict::stop();
-  LineFramer& framer = framers_[core::index_of(direction)];
-  std::size_t offset = 0;
-  Line line;
-  while (framer.next(bytes, offset, line)) {
-    if (direction == core::Direction::to_server) {
-      const Verdict v = on_request(line, context);
-      if (v.want != Verdict::Want::more) return v;
-      continue;
-    }
-    bool switch_now = false;
-    const Verdict v = on_response_line(line, context, switch_now);
-    if (switch_now) {
-      finish(context);  // likewise before handing the flow to TLS
-      consumed = offset;
-      return Verdict::switch_to(events::Protocol::tls);
-    }
-    if (v.want != Verdict::Want::more) return v;
-  }
-  return Verdict::more();
+  return lines_.feed(*this, direction, bytes, context, consumed);
 }
 
 void Pop3Parser::set_secret(std::string_view secret, bool in_clear) {
@@ -143,26 +94,18 @@ void Pop3Parser::set_secret(std::string_view secret, bool in_clear) {
   if (masker_.log_cleartext()) secret_.assign(secret);
 }
 
-Verdict Pop3Parser::on_request(const Line& line, FeedContext& context) {
-  if (line.too_long) report(Pop3Anomaly::request_line_too_long, context);
+Verdict Pop3Parser::on_client_line(const Line& line, FeedContext& context) {
+  if (line.too_long) lines_.report(Pop3Anomaly::request_line_too_long, context);
   if (client_ == ClientState::sasl) {
     on_sasl_response(line.text, context);
     return Verdict::more();
   }
   if (line.text.empty() && line.terminated) return Verdict::more();
   const VerbAndRest split = split_verb(line.text);
-  if (!plausible_verb(split.verb)) return malformed(Pop3Anomaly::request_malformed, context);
-  malformed_in_row_ = 0;
+  if (!plausible_verb(split.verb)) return lines_.malformed(*this, Pop3Anomaly::request_malformed, context);
+  lines_.well_formed();
 
-  if (pending_.size() == pending_capacity_) {
-    report(Pop3Anomaly::too_many_pending_commands, context);
-    emit_response(&pending_.front(), Status::none, {}, context);
-    pending_.pop_front();
-  }
-  PendingCommand& slot = pending_.push_back();
-  slot = PendingCommand{};
-  slot.verb = upper_verb(split.verb);
-  slot.truncated = line.too_long;
+  PendingCommand& slot = lines_.push_command(*this, split.verb, line.too_long, context);
   slot.arguments.assign(split.rest);
   const std::string_view verb = slot.verb.view();
   const std::string_view args = split.rest;
@@ -238,7 +181,7 @@ void Pop3Parser::on_sasl_response(std::string_view line, FeedContext& context) {
   if (line.empty() || line == "=") return;
   const auto decoded = decode_base64(line, options_.workspace->decoded);
   if (!decoded) {
-    report(Pop3Anomaly::sasl_base64_invalid, context);
+    lines_.report(Pop3Anomaly::sasl_base64_invalid, context);
     return;
   }
   std::optional<SaslIdentity> id;
@@ -269,15 +212,15 @@ void Pop3Parser::on_sasl_response(std::string_view line, FeedContext& context) {
   }
   if (sasl_step_ != 1) return;
   if (!id) {
-    report(Pop3Anomaly::sasl_response_malformed, context);
+    lines_.report(Pop3Anomaly::sasl_response_malformed, context);
     return;
   }
   user_.assign(id->user);
   set_secret(id->secret, in_clear);
 }
 
-Verdict Pop3Parser::on_response_line(const Line& line, FeedContext& context, bool& switch_now) {
-  if (line.too_long) report(Pop3Anomaly::response_line_too_long, context);
+Verdict Pop3Parser::on_server_line(const Line& line, FeedContext& context, bool& switch_now) {
+  if (line.too_long) lines_.report(Pop3Anomaly::response_line_too_long, context);
   if (server_ == ServerState::resync && !on_resync_line(line, context, switch_now)) return Verdict::more();
   std::string_view rest;
   if (server_ == ServerState::multi_line) {
@@ -289,16 +232,17 @@ Verdict Pop3Parser::on_response_line(const Line& line, FeedContext& context, boo
     std::string_view text = line.text;
     if (!text.empty() && text.front() == '.') text.remove_prefix(1);  // dot-stuffing
     ++data_line_count_;
-    if (!pending_.empty() && pending_.front().kind == CommandKind::listing) keep_data_line(text);
+    if (!lines_.pending().empty() && lines_.pending().front().kind == CommandKind::listing) keep_data_line(text);
     return Verdict::more();
   }
   if (line.text.empty() && line.terminated) return Verdict::more();
   const Status status = status_of(line.text, rest);
-  if (status == Status::none) return malformed(Pop3Anomaly::response_malformed, context);
-  malformed_in_row_ = 0;
-  PendingCommand* front = pending_.empty() ? nullptr : &pending_.front();
+  if (status == Status::none) return lines_.malformed(*this, Pop3Anomaly::response_malformed, context);
+  lines_.well_formed();
+  PendingCommand* front = lines_.pending().empty() ? nullptr : &lines_.pending().front();
   if (status == Status::continuation) {
-    if (front == nullptr || front->kind != CommandKind::auth) return malformed(Pop3Anomaly::response_malformed, context);
+    if (front == nullptr || front->kind != CommandKind::auth)
+      return lines_.malformed(*this, Pop3Anomaly::response_malformed, context);
     emit_response(front, status, rest, context);
     return Verdict::more();
   }
@@ -318,11 +262,12 @@ Verdict Pop3Parser::on_response_line(const Line& line, FeedContext& context, boo
 }
 
 std::size_t Pop3Parser::first_multi_line_pending() const {
+  const PendingQueue& pending = lines_.pending();
   std::size_t index = 0;
-  std::size_t first = pending_.size();
-  pending_.for_each([&](const PendingCommand& command) {
+  std::size_t first = pending.size();
+  pending.for_each([&](const PendingCommand& command) {
     const bool multi_line = command.kind == CommandKind::listing || command.kind == CommandKind::body;
-    if (multi_line && first == pending_.size()) first = index;
+    if (multi_line && first == pending.size()) first = index;
     ++index;
   });
   return first;
@@ -334,31 +279,32 @@ std::size_t Pop3Parser::first_multi_line_pending() const {
 // theirs in the hole, and the cut one is reported as it stood.
 bool Pop3Parser::on_resync_line(const Line& line, FeedContext& context, bool& switch_now) {
   const std::size_t cut = first_multi_line_pending();
+  const std::size_t pending = lines_.pending().size();
   std::string_view rest;
   const Status status = status_of(line.text, rest);
   const bool terminator = line.text == "." && line.terminated;
-  const bool answers_later = (status == Status::ok || status == Status::err) && cut + 1 < pending_.size();
-  if (!terminator && !answers_later && cut < pending_.size()) {
+  const bool answers_later = (status == Status::ok || status == Status::err) && cut + 1 < pending;
+  if (!terminator && !answers_later && cut < pending) {
     ++data_line_count_;
     return false;
   }
-  if (answers_later) report(Pop3Anomaly::resync_at_response, context);
+  if (answers_later) lines_.report(Pop3Anomaly::resync_at_response, context);
   server_ = ServerState::response;
-  if (cut == pending_.size()) return true;  // nothing multi-line pending any more (flushed on overflow)
+  if (cut == pending) return true;  // nothing multi-line pending any more (flushed on overflow)
   for (std::size_t i = 0; i < cut; ++i) drop_unanswered(context);
   on_final_response(multi_line_status_, context, switch_now);  // listing or body: never a switch
   return !terminator;
 }
 
 void Pop3Parser::drop_unanswered(FeedContext& context) {
-  const PendingCommand& command = pending_.front();
+  const PendingCommand& command = lines_.pending().front();
   if (command.kind == CommandKind::auth) client_ = ClientState::command;
   // Not emit_response: the data held belongs to the cut multi-line response, not to this one.
   events::pop3::Response response;
   response.command = command.verb.view();
   response.command_arguments = command.arguments.view();
   context.sink.emit(response);
-  pending_.pop_front();
+  lines_.pending().pop_front();
 }
 
 void Pop3Parser::keep_data_line(std::string_view text) {
@@ -375,13 +321,14 @@ void Pop3Parser::keep_data_line(std::string_view text) {
 }
 
 void Pop3Parser::on_final_response(Status status, FeedContext& context, bool& switch_now) {
-  if (pending_.empty()) {
+  PendingQueue& pending = lines_.pending();
+  if (pending.empty()) {
     emit_response(nullptr, status, header_.view(), context);  // the greeting, or unsolicited
     return;
   }
-  const CommandKind kind = pending_.front().kind;
-  emit_response(&pending_.front(), status, header_.view(), context);
-  pending_.pop_front();
+  const CommandKind kind = pending.front().kind;
+  emit_response(&pending.front(), status, header_.view(), context);
+  pending.pop_front();
   const LoginOutcome outcome = status == Status::ok ? LoginOutcome::success : LoginOutcome::failure;
   switch (kind) {
     case CommandKind::user:
@@ -423,7 +370,7 @@ void Pop3Parser::emit_response(const PendingCommand* command, Status status, std
   if (listing_ != nullptr) response.data = listing_->lines;
   response.data_truncated = data_truncated_ || data_lost_;
   response.data_lines = data_line_count_;
-  if (data_truncated_) report(Pop3Anomaly::data_truncated, context);
+  if (data_truncated_) lines_.report(Pop3Anomaly::data_truncated, context);
   context.sink.emit(response);
   release_listing();
   data_line_count_ = 0;
@@ -451,12 +398,13 @@ void Pop3Parser::emit_login(LoginOutcome outcome, FeedContext& context) {
 }
 
 Verdict Pop3Parser::gap(core::Direction direction, std::uint64_t /*length*/, FeedContext& context) {
-  framers_[core::index_of(direction)].gap();
-  if (direction != core::Direction::to_client) return detached_ ? Verdict::stop() : Verdict::more();
+  lines_.gap(direction);
+  if (direction != core::Direction::to_client) return lines_.verdict();
   if (login_active_ && secret_seen_) emit_login(LoginOutcome::unknown, context);  // its response may be in the hole
   // Inside a multi-line response, or awaiting one whose "+OK" may have been in the hole: what
   // follows may be body lines, never to be taken for responses.
-  if (server_ == ServerState::multi_line || (server_ == ServerState::response && first_multi_line_pending() < pending_.size())) {
+  const bool awaiting_multi_line = first_multi_line_pending() < lines_.pending().size();
+  if (server_ == ServerState::multi_line || (server_ == ServerState::response && awaiting_multi_line)) {
     if (server_ == ServerState::response) {
       multi_line_status_ = Status::none;  // the header line was lost, if it came at all
       header_.clear();
@@ -466,17 +414,18 @@ Verdict Pop3Parser::gap(core::Direction direction, std::uint64_t /*length*/, Fee
     }
     server_ = ServerState::resync;
     data_lost_ = true;
-    report(Pop3Anomaly::multi_line_gap, context);
+    lines_.report(Pop3Anomaly::multi_line_gap, context);
   }
-  return detached_ ? Verdict::stop() : Verdict::more();
+  return lines_.verdict();
+}
+
+void Pop3Parser::on_unanswered(const PendingCommand& command, FeedContext& context) {
+  emit_response(&command, Status::none, {}, context);
 }
 
 void Pop3Parser::finish(FeedContext& context) {
-  if (detached_) return;
-  while (!pending_.empty()) {
-    emit_response(&pending_.front(), Status::none, {}, context);
-    pending_.pop_front();
-  }
+  if (lines_.detached()) return;
+  lines_.flush_pending(*this, context);
   if (login_active_ && secret_seen_) emit_login(LoginOutcome::unknown, context);
 }
 

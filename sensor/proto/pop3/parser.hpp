@@ -15,6 +15,7 @@
 #include "proto/credentials.hpp"
 #include "proto/dissector.hpp"
 #include "proto/line_framer.hpp"
+#include "proto/line_session.hpp"
 #include "proto/pop3/workspace.hpp"
 
 namespace spanwatch::proto::pop3 {
@@ -60,18 +61,20 @@ class Pop3Parser final : public Dissector {
   void finish(FeedContext& context) override;
   void reset() override;
 
-  const core::EnumCounters<Pop3Anomaly>& anomalies() const { return anomalies_; }
+  const core::EnumCounters<Pop3Anomaly>& anomalies() const { return lines_.anomalies(); }
 
  private:
+  using Lines = LineSession<PendingCommand, Pop3Anomaly>;
+  friend Lines;  // calls on_client_line, on_server_line, on_unanswered
   enum class ClientState : std::uint8_t { command, sasl };       // sasl: AUTH awaits its final response
   // resync: after lost server bytes while a multi-line response was (or may have been) under way,
   // lines are skipped until its lone "." or a +OK/-ERR that can answer a later command.
   enum class ServerState : std::uint8_t { response, multi_line, resync };
 
-  Verdict on_request(const Line& line, FeedContext& context);
+  Verdict on_client_line(const Line& line, FeedContext& context);
   void on_auth_command(std::string_view arguments, FeedContext& context);
   void on_sasl_response(std::string_view line, FeedContext& context);
-  Verdict on_response_line(const Line& line, FeedContext& context, bool& switch_now);
+  Verdict on_server_line(const Line& line, FeedContext& context, bool& switch_now);
   bool on_resync_line(const Line& line, FeedContext& context, bool& switch_now);
   std::size_t first_multi_line_pending() const;  // queue index of the first LIST/RETR/...; the queue size if none
   void drop_unanswered(FeedContext& context);
@@ -80,19 +83,13 @@ class Pop3Parser final : public Dissector {
   void emit_response(const PendingCommand* command, events::pop3::Status status, std::string_view header,
                      FeedContext& context);
   void emit_login(events::pop3::LoginOutcome outcome, FeedContext& context);
+  void on_unanswered(const PendingCommand& command, FeedContext& context);
   void set_secret(std::string_view secret, bool in_clear);
   void release_listing();
-  Verdict malformed(Pop3Anomaly anomaly, FeedContext& context);
-  void report(Pop3Anomaly anomaly, FeedContext& context);
 
   Pop3Options options_;
   SecretMasker masker_;
-  LineFramer framers_[2];
-  core::EnumCounters<Pop3Anomaly> anomalies_;
-
-  // Commands awaiting their response (at most max_pending_commands), each an entry of the workspace's pool.
-  std::size_t pending_capacity_;
-  PendingQueue pending_;
+  Lines lines_;  // framers, commands awaiting their response, anomaly counters, detaching
 
   ClientState client_ = ClientState::command;
   ServerState server_ = ServerState::response;
@@ -116,8 +113,6 @@ class Pop3Parser final : public Dissector {
   unsigned sasl_step_ = 0;
 
   bool tls_ = false;
-  std::size_t malformed_in_row_ = 0;
-  bool detached_ = false;
 };
 
 }  // namespace spanwatch::proto::pop3

@@ -7,7 +7,7 @@
 namespace spanwatch::proto::pop3 {
 
 Pop3Workspace::Pop3Workspace(const Pop3Options& options)
-    : lines(make_line_buffers(options.max_line, 0)),
+    : LineWorkspace(options.max_line),
       listings([bytes = std::max<std::size_t>(options.max_data_bytes, 1),
                 count = std::max<std::size_t>(options.max_data_lines, 1)] {
         auto listing = std::make_unique<ListingBuffer>();

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "core/fixed_string.hpp"
-#include "proto/line_framer.hpp"
+#include "proto/line_session.hpp"
 #include "proto/worker_pool.hpp"
 
 namespace spanwatch::proto::pop3 {
@@ -36,11 +36,10 @@ struct ListingBuffer {
   std::vector<std::string_view> lines;     // capacity max_data_lines
 };
 
-struct Pop3Workspace {
+// Line buffers and pending commands as every line protocol's (LineWorkspace), listings, scratch.
+struct Pop3Workspace : LineWorkspace<PendingCommand> {
   explicit Pop3Workspace(const Pop3Options& options);
 
-  std::shared_ptr<LineBuffers> lines;
-  PendingQueue::Pool pending;
   WorkerPool<ListingBuffer> listings;
   std::vector<std::uint8_t> decoded;  // SASL base64 scratch, used within one call only
 };

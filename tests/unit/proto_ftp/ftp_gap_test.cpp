@@ -10,34 +10,19 @@
 
 using namespace spanwatch::proto::testing;
 using spanwatch::core::Direction;
-using spanwatch::core::as_bytes;
-using spanwatch::proto::FeedContext;
 using spanwatch::proto::ftp::FtpAnomaly;
 using spanwatch::proto::ftp::FtpOptions;
 using spanwatch::proto::ftp::FtpParser;
 
 namespace {
 
-struct Session {
-  Session() : parser(options_with_test_key<FtpOptions>()), context{sink, {}} {}
-  void client(const std::string& text) { feed(Direction::to_server, text); }
-  void server(const std::string& text) { feed(Direction::to_client, text); }
+struct Session : SessionOf<FtpParser> {
+  Session() : SessionOf(options_with_test_key<FtpOptions>()) {}
   // The hole ends inside a line: the rest of it, up to its CRLF, is what the client sends next.
   void client_gap(std::size_t length) {
-    parser.gap(Direction::to_server, length, context);
+    gap(Direction::to_server, length);
     client("ail of a lost line\r\n");
   }
-  void feed(Direction direction, const std::string& text) {
-    std::size_t consumed = 0;
-    parser.feed(direction, as_bytes(text), context, consumed);
-  }
-  std::vector<std::string> finish() {
-    parser.finish(context);
-    return sink.lines;
-  }
-  FtpParser parser;
-  RecordingSink sink;
-  FeedContext context;
 };
 
 }  // namespace

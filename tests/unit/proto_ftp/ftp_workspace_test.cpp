@@ -25,25 +25,9 @@ FtpOptions shared_options() { return options_with_shared_workspace<FtpOptions>()
 }  // namespace
 
 TEST_CASE("an FTP parser holds one pending-command entry per command awaiting its reply") {
-  const FtpOptions options = shared_options();
-  FtpWorkspace& pools = *options.workspace;
-  std::vector<std::unique_ptr<Session>> sessions;
-  for (int i = 0; i < 3; ++i) sessions.push_back(std::make_unique<Session>(options));
-  for (auto& s : sessions) s->feed(server("220 ready\r\n"));
-  CHECK(pools.pending.created() == 0);
-  for (auto& s : sessions) s->feed(client("USER joe\r\nPASS x\r\n"));
-  CHECK(pools.pending.in_use() == 6);
-  for (auto& s : sessions) s->feed(server("331 go on\r\n"));
-  CHECK(pools.pending.in_use() == 3);  // each PASS still awaits its reply
-  for (auto& s : sessions) s->feed(server("530 no\r\n"));
-  CHECK(pools.pending.in_use() == 0);
-  for (auto& s : sessions) s->feed(client("USER ann\r\n"));
-  CHECK(pools.pending.created() == 6);  // reused, not grown
-  sessions[0]->parser.reset();
-  CHECK(pools.pending.in_use() == 2);
-  sessions.pop_back();  // a parser destroyed mid-exchange gives its entries back too
-  CHECK(pools.pending.in_use() == 1);
-  CHECK(matching(sessions[1]->sink.lines, "ftp.reply") ==
+  const auto events = check_pending_entries<FtpParser>(shared_options(), server("220 ready\r\n"),
+                                                      server("331 go on\r\n"), server("530 no\r\n"));
+  CHECK(matching(events, "ftp.reply") ==
         std::vector<std::string>{"ftp.reply  [] code=220 codes=220, lines=<ready> mode=none port=0",
                                  "ftp.reply USER [joe] code=331 codes=331, lines=<go on> mode=none port=0",
                                  "ftp.reply PASS [" + masked("x") + "] code=530 codes=530, lines=<no> mode=none port=0"});
@@ -123,7 +107,7 @@ TEST_CASE("an FTP parser holds a line buffer only while a line is split across s
   CHECK(options.workspace->lines->in_use() == 2);
   a.feed(client("ER joe\r\n"));
   CHECK(options.workspace->lines->in_use() == 1);
-  b.parser.gap(Direction::to_client, 5, b.context);
+  b.gap(Direction::to_client, 5);
   CHECK(options.workspace->lines->in_use() == 0);
   CHECK(options.workspace->lines->created() == 2);
   CHECK(matching(a.sink.lines, "ftp.request") == std::vector<std::string>{"ftp.request USER [joe]"});
@@ -137,27 +121,9 @@ TEST_CASE("FTP parsers interleaved on one workspace report what each would alone
   const std::vector<Message> two = {server("220 hi\r\n"), client("USER anonymous\r\nPASS a@b\r\nSYST\r\n"),
                                     server("331 ok\r\n230 in\r\n215 UNIX\r\n"), client("RETR x\r\n"),
                                     server("150 go\r\n226 done\r\n")};
-  FtpParser alone(options_with_test_key<FtpOptions>());
-  const auto expected_one = run(alone, one);
-  const auto expected_two = run(alone, two);
-
   const FtpOptions options = shared_options();
-  Session a(options), b(options);
-  for (std::size_t m = 0; m < std::max(one.size(), two.size()); ++m) {
-    for (int half = 0; half < 2; ++half) {
-      for (auto [session, conversation] : {std::pair{&a, &one}, std::pair{&b, &two}}) {
-        if (m >= conversation->size()) continue;
-        const Message& message = (*conversation)[m];
-        const std::size_t cut = message.bytes.size() / 2;
-        session->feed({message.direction, half == 0 ? message.bytes.substr(0, cut) : message.bytes.substr(cut)});
-      }
-    }
-  }
-  a.parser.finish(a.context);
-  b.parser.finish(b.context);
-  CHECK(a.sink.lines == expected_one);
-  CHECK(b.sink.lines == expected_two);
-  CHECK(matching(a.sink.lines, "ftp.login").size() == 1);
+  const auto [events_one, events_two] = check_interleaved<FtpParser>(options, one, two);
+  CHECK(matching(events_one, "ftp.login").size() == 1);
   CHECK(options.workspace->lines->in_use() == 0);
   CHECK(options.workspace->pending.in_use() == 0);
   CHECK(options.workspace->short_replies.in_use() == 0);

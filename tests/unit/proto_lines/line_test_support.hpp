@@ -9,6 +9,7 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -151,7 +152,8 @@ Options options_with_shared_workspace() {
   return options;
 }
 
-// One parser with its own sink, fed message by message (several of them share a workspace).
+// One parser with its own sink, driven by hand: fed message by message, told of gaps, finished
+// (several of them may share a workspace).
 template <class Parser>
 struct SessionOf {
   template <class Options>
@@ -160,10 +162,72 @@ struct SessionOf {
     std::size_t consumed = 0;
     parser.feed(message.direction, core::as_bytes(message.bytes), context, consumed);
   }
+  void client(std::string text) { feed(testing::client(std::move(text))); }
+  void server(std::string text) { feed(testing::server(std::move(text))); }
+  void gap(core::Direction direction, std::uint64_t length) { parser.gap(direction, length, context); }
+  // The events so far, after finish().
+  std::vector<std::string> finish() {
+    parser.finish(context);
+    return sink.lines;
+  }
   Parser parser;
   RecordingSink sink;
   FeedContext context{sink, core::Timestamp{}};
 };
+
+// Three parsers on the workspace of `options` (shared) hold a pending-command entry exactly while a
+// command awaits its answer, reuse the entries, and give them back on reset() and destruction. The
+// server sends `greeting`, answers USER with `to_user` and PASS with `to_pass`. Returns the events of
+// the second session.
+template <class Parser, class Options>
+std::vector<std::string> check_pending_entries(const Options& options, const Message& greeting, const Message& to_user,
+                                               const Message& to_pass) {
+  auto& pools = *options.workspace;
+  std::vector<std::unique_ptr<SessionOf<Parser>>> sessions;
+  for (int i = 0; i < 3; ++i) sessions.push_back(std::make_unique<SessionOf<Parser>>(options));
+  for (auto& s : sessions) s->feed(greeting);
+  CHECK(pools.pending.created() == 0);
+  for (auto& s : sessions) s->client("USER joe\r\nPASS x\r\n");
+  CHECK(pools.pending.in_use() == 6);
+  for (auto& s : sessions) s->feed(to_user);
+  CHECK(pools.pending.in_use() == 3);  // each PASS still awaits its answer
+  for (auto& s : sessions) s->feed(to_pass);
+  CHECK(pools.pending.in_use() == 0);
+  for (auto& s : sessions) s->client("USER ann\r\n");
+  CHECK(pools.pending.created() == 6);  // reused, not grown
+  sessions[0]->parser.reset();
+  CHECK(pools.pending.in_use() == 2);
+  sessions.pop_back();  // a parser destroyed mid-exchange gives its entries back too
+  CHECK(pools.pending.in_use() == 1);
+  return sessions[1]->sink.lines;
+}
+
+// Two parsers on the workspace of `shared` fed `one` and `two`, every message cut in two and the
+// halves of both sessions alternating, so both hold pieces at once. CHECKs that each reports what a
+// parser of its own would; returns both sessions' events.
+template <class Parser, class Options>
+std::pair<std::vector<std::string>, std::vector<std::string>> check_interleaved(const Options& shared,
+                                                                                const std::vector<Message>& one,
+                                                                                const std::vector<Message>& two) {
+  Parser alone(options_with_test_key<Options>());
+  const auto expected_one = run(alone, one);
+  const auto expected_two = run(alone, two);
+  SessionOf<Parser> a(shared), b(shared);
+  for (std::size_t m = 0; m < std::max(one.size(), two.size()); ++m) {
+    for (int half = 0; half < 2; ++half) {
+      for (auto [session, conversation] : {std::pair{&a, &one}, std::pair{&b, &two}}) {
+        if (m >= conversation->size()) continue;
+        const Message& message = (*conversation)[m];
+        const std::size_t cut = message.bytes.size() / 2;
+        session->feed({message.direction, half == 0 ? message.bytes.substr(0, cut) : message.bytes.substr(cut)});
+      }
+    }
+  }
+  std::pair events{a.finish(), b.finish()};
+  CHECK(events.first == expected_one);
+  CHECK(events.second == expected_two);
+  return events;
+}
 
 // A parser's events, fed whole, byte by byte and split at every offset (all must agree).
 template <class Parser, class Options>

@@ -11,31 +11,15 @@
 
 using namespace spanwatch::proto::testing;
 using spanwatch::core::Direction;
-using spanwatch::core::as_bytes;
-using spanwatch::proto::FeedContext;
 using spanwatch::proto::pop3::Pop3Anomaly;
 using spanwatch::proto::pop3::Pop3Options;
 using spanwatch::proto::pop3::Pop3Parser;
 
 namespace {
 
-// Drives a parser by hand: feeds, gaps, and collects the events.
-struct Session {
-  Session() : parser(options_with_test_key<Pop3Options>()), context{sink, {}} {}
-  void client(const std::string& text) { feed(Direction::to_server, text); }
-  void server(const std::string& text) { feed(Direction::to_client, text); }
-  void server_gap(std::size_t length) { parser.gap(Direction::to_client, length, context); }
-  void feed(Direction direction, const std::string& text) {
-    std::size_t consumed = 0;
-    parser.feed(direction, as_bytes(text), context, consumed);
-  }
-  std::vector<std::string> finish() {
-    parser.finish(context);
-    return sink.lines;
-  }
-  Pop3Parser parser;
-  RecordingSink sink;
-  FeedContext context;
+struct Session : SessionOf<Pop3Parser> {
+  Session() : SessionOf(options_with_test_key<Pop3Options>()) {}
+  void server_gap(std::size_t length) { gap(Direction::to_client, length); }
 };
 
 // A message whose lines look like POP3: none of them may ever be parsed as a response.

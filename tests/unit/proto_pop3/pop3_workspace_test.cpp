@@ -1,6 +1,5 @@
 // The POP3 parsers of a worker share one workspace: each holds a line buffer, pending-command
 // entries or a listing only while it uses them, and sharing changes no event.
-#include <memory>
 #include <string>
 #include <vector>
 
@@ -14,7 +13,6 @@ using namespace spanwatch::proto::testing;
 using spanwatch::core::Direction;
 using spanwatch::proto::pop3::Pop3Options;
 using spanwatch::proto::pop3::Pop3Parser;
-using spanwatch::proto::pop3::Pop3Workspace;
 
 namespace {
 
@@ -25,23 +23,12 @@ Pop3Options shared_options() { return options_with_shared_workspace<Pop3Options>
 }  // namespace
 
 TEST_CASE("a POP3 parser holds one pending-command entry per command awaiting its response") {
-  const Pop3Options options = shared_options();
-  Pop3Workspace& pools = *options.workspace;
-  std::vector<std::unique_ptr<Session>> sessions;
-  for (int i = 0; i < 3; ++i) sessions.push_back(std::make_unique<Session>(options));
-  CHECK(pools.pending.created() == 0);
-  for (auto& s : sessions) s->feed(client("USER joe\r\nPASS x\r\n"));
-  CHECK(pools.pending.in_use() == 6);
-  for (auto& s : sessions) s->feed(server("+OK\r\n"));
-  CHECK(pools.pending.in_use() == 3);  // PASS still awaits its response
-  for (auto& s : sessions) s->feed(server("-ERR no\r\n"));
-  CHECK(pools.pending.in_use() == 0);
-  for (auto& s : sessions) s->feed(client("USER ann\r\n"));
-  CHECK(pools.pending.created() == 6);  // reused, not grown
-  sessions[0]->parser.reset();
-  CHECK(pools.pending.in_use() == 2);
-  sessions.pop_back();  // a parser destroyed mid-exchange gives its entries back too
-  CHECK(pools.pending.in_use() == 1);
+  const auto events = check_pending_entries<Pop3Parser>(shared_options(), server("+OK ready\r\n"),
+                                                       server("+OK\r\n"), server("-ERR no\r\n"));
+  CHECK(matching(events, "pop3.response") ==
+        std::vector<std::string>{"pop3.response  [] +OK <ready> data= lines=0",
+                                 "pop3.response USER [joe] +OK <> data= lines=0",
+                                 "pop3.response PASS [" + masked("x") + "] -ERR <no> data= lines=0"});
 }
 
 TEST_CASE("a POP3 parser holds a line buffer only while a line is split across segments") {
@@ -61,7 +48,7 @@ TEST_CASE("a POP3 parser holds a line buffer only while a line is split across s
         std::vector<std::string>{"pop3.request USER [joe]", "pop3.request PASS [" + masked("x") + "]"});
   CHECK(matching(b.sink.lines, "pop3.request") == std::vector<std::string>{"pop3.request CAPA []"});
   a.feed(server("+OK rea"));
-  a.parser.gap(Direction::to_client, 10, a.context);  // a gap drops the partial line and its buffer
+  a.gap(Direction::to_client, 10);  // a gap drops the partial line and its buffer
   CHECK(options.workspace->lines->in_use() == 0);
 }
 
@@ -89,28 +76,9 @@ TEST_CASE("POP3 parsers interleaved on one workspace report what each would alon
   const std::vector<Message> two = {server("+OK hi\r\n"), client("CAPA\r\nUSER bob\r\n"),
                                     server("+OK\r\nUIDL\r\n.\r\n+OK\r\n"), client("PASS pw\r\n"),
                                     server("-ERR bad\r\n")};
-  Pop3Parser alone(options_with_test_key<Pop3Options>());
-  const auto expected_one = run(alone, one);
-  const auto expected_two = run(alone, two);
-
   const Pop3Options options = shared_options();
-  Session a(options), b(options);
-  // Every message cut in two, the halves of both sessions alternating, so both hold pieces at once.
-  for (std::size_t m = 0; m < std::max(one.size(), two.size()); ++m) {
-    for (int half = 0; half < 2; ++half) {
-      for (auto [session, conversation] : {std::pair{&a, &one}, std::pair{&b, &two}}) {
-        if (m >= conversation->size()) continue;
-        const Message& message = (*conversation)[m];
-        const std::size_t cut = message.bytes.size() / 2;
-        session->feed({message.direction, half == 0 ? message.bytes.substr(0, cut) : message.bytes.substr(cut)});
-      }
-    }
-  }
-  a.parser.finish(a.context);
-  b.parser.finish(b.context);
-  CHECK(a.sink.lines == expected_one);
-  CHECK(b.sink.lines == expected_two);
-  CHECK(matching(a.sink.lines, "pop3.login").size() == 1);
+  const auto [events_one, events_two] = check_interleaved<Pop3Parser>(options, one, two);
+  CHECK(matching(events_one, "pop3.login").size() == 1);
   CHECK(options.workspace->lines->in_use() == 0);
   CHECK(options.workspace->pending.in_use() == 0);
   CHECK(options.workspace->listings.in_use() == 0);
