@@ -36,6 +36,20 @@ PacketSource::PacketSource(Kind kind, std::uint16_t source_index, std::string na
 
 PacketSource::~PacketSource() = default;
 
+core::Bytes PacketSource::frame_ahead() {
+#if defined(__GLIBC__)
+  // libpcap has just read this packet's record, so the unread bytes start at the next one. They
+  // must lie in our buffer (glibc reads elsewhere only after ungetc, which libpcap never calls).
+  const auto* unread = reinterpret_cast<const std::uint8_t*>(file_->_IO_read_ptr);
+  const auto* end = reinterpret_cast<const std::uint8_t*>(file_->_IO_read_end);
+  const auto* buffer = reinterpret_cast<const std::uint8_t*>(stdio_buffer_.get());
+  if (unread < buffer || end < unread || end > buffer + stdio_buffer_bytes) return {};
+  return lookahead_->frame_ahead(unread, end);
+#else
+  return {};
+#endif
+}
+
 void PacketSource::on_packet(unsigned char* user, const ::pcap_pkthdr* header, const unsigned char* bytes) {
   auto& dispatch = *reinterpret_cast<DispatchContext*>(user);
   PacketSource& self = *dispatch.source;
@@ -47,6 +61,7 @@ void PacketSource::on_packet(unsigned char* user, const ::pcap_pkthdr* header, c
   view.linktype = self.linktype_;
   view.source = self.source_index_;
   view.data = core::Bytes(bytes, header->caplen);
+  if (self.lookahead_) view.ahead = self.frame_ahead();
   ++self.packets_;
   self.bytes_ += header->caplen;
   if (header->caplen < header->len) ++self.truncated_;

@@ -16,6 +16,10 @@ struct PacketView {
   int linktype = 0;           // DLT_* of the source
   std::uint16_t source = 0;   // index of the capture source (interface or file) it came from
   Bytes data;
+  // The frame capture::FileLookahead::distance packets later in the same file when the source holds
+  // it already (offline classic pcap), else empty: only for prefetching that packet's flow state,
+  // never processed from here (it comes again in its own turn).
+  Bytes ahead;
 };
 
 }  // namespace spanwatch::core

@@ -36,6 +36,12 @@ class FlowStatePool {
   }
   void release(std::uint32_t index) { free_.push_back(index); }
   FlowState& operator[](std::uint32_t index) { return states_[index]; }
+  // A hint for a packet to come: every cache line of an entry in use.
+  void prefetch(std::uint32_t index) const {
+    const auto* entry = reinterpret_cast<const char*>(&states_[index]);
+    for (std::size_t offset = 0; offset < sizeof(FlowState); offset += 64) __builtin_prefetch(entry + offset);
+    __builtin_prefetch(entry + sizeof(FlowState) - 1);
+  }
   std::size_t capacity() const { return states_.capacity(); }
   std::size_t in_use() const { return states_.constructed() - free_.size(); }
   // Entries ever constructed: the high-water mark of flows inspected at once.

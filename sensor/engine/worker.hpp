@@ -61,6 +61,7 @@ class Worker final : private flow::FlowEndHandler {
   // Ends the flow's reassembly (consumer finish() included, once) and returns its cold state.
   void release_state(flow::Flow& flow);
   void write_anomaly(const flow::Flow* flow, std::string_view type, std::string_view event);
+  void prefetch_ahead(const core::PacketView& packet);
 
   EngineOptions options_;
   alert::EveWriter& eve_;
@@ -73,6 +74,21 @@ class Worker final : private flow::FlowEndHandler {
   decode::DecodedPacket decoded_;
   core::Timestamp now_;
   WorkerStats stats_;
+  // The flow keys of the packets prefetch_ahead looked at, in arrival order (ring): a packet's
+  // bucket is prefetched FileLookahead::distance (16) packets before its turn, its record 8
+  // packets later, its cold state 4 packets before its turn and its parser 2 before, each when the
+  // one before has arrived.
+  struct AheadKey {
+    flow::FlowKey key;
+    std::uint32_t hash_low = 0;
+    bool valid = false;  // the frame had a flow key to look for
+  };
+  static constexpr std::size_t ahead_ring = 16;
+  static constexpr std::size_t record_step = 8;  // packets after the bucket
+  static constexpr std::size_t state_step = 12;  // packets after the bucket
+  static constexpr std::size_t parser_step = 14;  // packets after the bucket
+  AheadKey ahead_[ahead_ring];
+  std::size_t ahead_next_ = 0;
 };
 
 }  // namespace spanwatch::engine

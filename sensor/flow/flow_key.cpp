@@ -24,23 +24,31 @@ constexpr std::uint64_t secret[5] = {0xa0761d6478bd642full, 0xe7037ed1a0b428dbul
 }  // namespace
 
 FlowKey FlowKey::of(const decode::DecodedPacket& packet, bool* source_is_low_out) {
-  FlowKey key;
-  const bool source_low = source_is_low(packet);
-  if (source_low) {
-    key.low_address = packet.src;
-    key.high_address = packet.dst;
-    key.low_port = packet.src_port;
-    key.high_port = packet.dst_port;
-  } else {
-    key.low_address = packet.dst;
-    key.high_address = packet.src;
-    key.low_port = packet.dst_port;
-    key.high_port = packet.src_port;
-  }
   // Only tags that were present count; a decoder may leave stale values behind vlan_count.
-  key.vlan[0] = packet.vlan_count > 0 ? packet.vlan[0] : 0;
-  key.vlan[1] = packet.vlan_count > 1 ? packet.vlan[1] : 0;
-  key.ip_protocol = packet.ip_protocol;
+  const std::uint16_t vlan[2] = {packet.vlan_count > 0 ? packet.vlan[0] : std::uint16_t{0},
+                                 packet.vlan_count > 1 ? packet.vlan[1] : std::uint16_t{0}};
+  return of(packet.src, packet.dst, packet.src_port, packet.dst_port, packet.ip_protocol, vlan, source_is_low_out);
+}
+
+FlowKey FlowKey::of(const core::IpAddress& src, const core::IpAddress& dst, std::uint16_t src_port,
+                    std::uint16_t dst_port, std::uint8_t ip_protocol, const std::uint16_t (&vlan)[2],
+                    bool* source_is_low_out) {
+  FlowKey key;
+  const bool source_low = source_is_low(src, dst, src_port, dst_port);
+  if (source_low) {
+    key.low_address = src;
+    key.high_address = dst;
+    key.low_port = src_port;
+    key.high_port = dst_port;
+  } else {
+    key.low_address = dst;
+    key.high_address = src;
+    key.low_port = dst_port;
+    key.high_port = src_port;
+  }
+  key.vlan[0] = vlan[0];
+  key.vlan[1] = vlan[1];
+  key.ip_protocol = ip_protocol;
   if (source_is_low_out != nullptr) *source_is_low_out = source_low;
   return key;
 }

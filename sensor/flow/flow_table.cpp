@@ -144,6 +144,34 @@ void FlowTable::end_all(FlowEndReason why) {
   leave_emergency_if_recovered();
 }
 
+std::uint32_t FlowTable::prefetch_bucket(const FlowKey& key) const {
+  const auto hash_low = static_cast<std::uint32_t>(key.hash(hash_seed_));
+  __builtin_prefetch(&buckets_[hash_low & bucket_mask_]);
+  return hash_low;
+}
+
+void FlowTable::prefetch_slot(std::uint32_t index) const {
+  // Every line of the slot (168 bytes start anywhere in a line: up to four lines), not just its
+  // first: the lookup reads the key and the clocks, and its timeout class sits at the end.
+  const auto* slot = reinterpret_cast<const char*>(&slots_[index]);
+  for (std::size_t offset = 0; offset < sizeof(Slot); offset += 64) __builtin_prefetch(slot + offset);
+  __builtin_prefetch(slot + sizeof(Slot) - 1);
+}
+
+void FlowTable::prefetch_record(std::uint32_t hash_low) const {
+  const std::uint32_t index = buckets_[hash_low & bucket_mask_];
+  if (index != no_slot) prefetch_slot(index);
+}
+
+const Flow* FlowTable::peek(const FlowKey& key, std::uint32_t hash_low) const {
+  const std::uint32_t index = buckets_[hash_low & bucket_mask_];
+  if (index == no_slot) return nullptr;
+  const Slot& slot = slots_[index];
+  if (slot.hash_low == hash_low && slot.flow.key == key) return &slot.flow;
+  if (slot.bucket_next != no_slot) prefetch_slot(slot.bucket_next);
+  return nullptr;
+}
+
 std::uint32_t FlowTable::find(const FlowKey& key, std::uint32_t hash_low) const {
   for (std::uint32_t index = buckets_[hash_low & bucket_mask_]; index != no_slot; index = slots_[index].bucket_next) {
     const Slot& slot = slots_[index];

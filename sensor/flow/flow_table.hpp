@@ -57,6 +57,19 @@ class FlowTable {
     }
   }
 
+  // Prefetching for a packet a few packets ahead of the one being handled, in steps several
+  // packets apart: get() pays two dependent cache misses (the bucket, then the record it points to),
+  // and with tens of thousands of flows both are usually misses. prefetch_bucket returns the key's
+  // bucket hash for prefetch_record, which reads the bucket (cached by then) and prefetches the
+  // first record of its chain (the flow itself, unless buckets collide). peek, later still, returns
+  // the flow when that first record is it, so the engine can prefetch its own state; otherwise it
+  // prefetches the chain's next record and returns null (walking further would wait on misses).
+  // Nothing changes in the table; peek's flow may be stale (get() decides that) and is valid until
+  // the next call that may end flows.
+  std::uint32_t prefetch_bucket(const FlowKey& key) const;
+  void prefetch_record(std::uint32_t hash_low) const;
+  const Flow* peek(const FlowKey& key, std::uint32_t hash_low) const;
+
   const FlowStats& stats() const { return stats_; }
   std::size_t capacity() const { return slots_.capacity(); }
   std::size_t active() const { return static_cast<std::size_t>(stats_.active); }
@@ -96,6 +109,7 @@ class FlowTable {
   };
 
   std::uint32_t find(const FlowKey& key, std::uint32_t hash_low) const;
+  void prefetch_slot(std::uint32_t index) const;
   std::uint32_t allocate();
   std::uint32_t closest_to_expiry() const;
   void create(std::uint32_t index, const FlowKey& key, std::uint32_t hash_low, const decode::DecodedPacket& packet,

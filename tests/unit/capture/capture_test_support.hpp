@@ -40,6 +40,7 @@ struct SeenPacket {
   int linktype = 0;
   std::uint16_t source = 0;
   std::vector<std::uint8_t> data;
+  std::vector<std::uint8_t> ahead;  // PacketView::ahead
 };
 
 struct Collector {
@@ -49,7 +50,8 @@ struct Collector {
   static void on_packet(void* context, const core::PacketView& view) {
     auto& self = *static_cast<Collector*>(context);
     self.packets.push_back({view.ts, view.caplen, view.wirelen, view.linktype, view.source,
-                            std::vector<std::uint8_t>(view.data.begin(), view.data.end())});
+                            std::vector<std::uint8_t>(view.data.begin(), view.data.end()),
+                            std::vector<std::uint8_t>(view.ahead.begin(), view.ahead.end())});
     if (self.stop_after_first != nullptr && self.packets.size() == 1) self.stop_after_first->break_loop();
   }
 };

@@ -13,6 +13,7 @@
 #include "decode/decoder.hpp"
 #include "engine/packet_shard.hpp"
 #include "engine/worker.hpp"
+#include "flow/flow_key.hpp"
 #include "support/packet_builder.hpp"
 
 using namespace spanwatch;
@@ -199,11 +200,17 @@ std::vector<std::pair<int, Frame>> header_shapes() {
   return shapes;
 }
 
-void require_same_pair(const decode::DecodedPacket& decoded, const engine::IpPair& peeked) {
+void require_same_pair(const decode::DecodedPacket& decoded, const engine::PeekedHeaders& peeked) {
   REQUIRE(peeked.ip_version == decoded.ip_version);
   if (decoded.ip_version == 0) return;
   REQUIRE(peeked.src == decoded.src);
   REQUIRE(peeked.dst == decoded.dst);
+}
+
+// The flow key the prefetch looks for, from the peeked headers alone.
+flow::FlowKey key_of(const engine::PeekedHeaders& peeked) {
+  const std::uint16_t vlan[2] = {peeked.vlan[0], peeked.vlan[1]};
+  return flow::FlowKey::of(peeked.src, peeked.dst, peeked.src_port, peeked.dst_port, peeked.ip_protocol, vlan);
 }
 
 }  // namespace
@@ -211,16 +218,24 @@ void require_same_pair(const decode::DecodedPacket& decoded, const engine::IpPai
 // The shard is chosen before decoding: what decides it must be exactly what the decoder would
 // have read, or packets (fragments, malformed and non-IP frames included) would move between
 // workers. Every shape is tried whole, cut at every length, and with each header byte altered.
+// The same headers also give the flow key whose records the worker prefetches a few packets ahead:
+// when the peek finds ports, they and the VLAN ids must make the key the decoded packet makes.
 TEST_CASE("The shard pre-check reads the same IP pair as the full decoder, for whole, cut and damaged frames") {
   decode::DecodeOptions options;
   decode::Decoder decoder(options);
   decode::DecodedPacket decoded;
-  std::size_t with_ip = 0, without_ip = 0;
+  std::size_t with_ip = 0, without_ip = 0, same_key = 0;
   auto check = [&](int linktype, const Frame& f) {
     const core::PacketView view = view_of(f, linktype);
-    decoder.decode(view, decoded);
-    require_same_pair(decoded, engine::peek_ip_pair(view, options.max_vlan_layers));
+    const decode::DecodeResult result = decoder.decode(view, decoded);
+    const engine::PeekedHeaders peeked = engine::peek_headers(view, options.max_vlan_layers);
+    require_same_pair(decoded, peeked);
     (decoded.ip_version != 0 ? with_ip : without_ip)++;
+    const bool ported = decoded.transport == decode::Transport::tcp || decoded.transport == decode::Transport::udp;
+    if (result.status == decode::DecodeStatus::ok && ported && peeked.has_ports) {
+      REQUIRE(key_of(peeked) == flow::FlowKey::of(decoded));
+      ++same_key;
+    }
   };
   std::uint32_t random = 12345;
   for (const auto& [linktype, frame] : header_shapes()) {
@@ -238,11 +253,32 @@ TEST_CASE("The shard pre-check reads the same IP pair as the full decoder, for w
   // Both outcomes are well represented (the damage does not only ever break the header).
   CHECK(with_ip > 1000);
   CHECK(without_ip > 1000);
+  CHECK(same_key > 1000);
+}
+
+TEST_CASE("The peek gives no ports where the decoder's come only after reassembly or extension headers") {
+  const Address c4 = Address::v4(10, 0, 1, 7), s4 = Address::v4(192, 0, 2, 9);
+  const Address c6 = Address::v6_simple(0x2001, 7), s6 = Address::v6_simple(0x2001, 0x109);
+  const Frame payload(1200, 0x5a);
+  for (const Frame& f : ipv4_fragments(c4, s4, 17, payload, 500, 77, {}))
+    CHECK_FALSE(engine::peek_headers(view_of(f, decode::linktype::en10mb), 2).has_ports);
+  const Frame tcp6 = tcp_bytes(c6, s6, {40000, 443, 1, 0, tcp_flags::syn, 65535, {}, {}});
+  const Frame behind_options = ethernet(ipv6_bytes(c6, s6, 6, tcp6, {{0, Frame(4, 0)}}), 0x86dd);
+  CHECK_FALSE(engine::peek_headers(view_of(behind_options, decode::linktype::en10mb), 2).has_ports);
+  const engine::PeekedHeaders direct =
+      engine::peek_headers(view_of(ethernet(ipv6_bytes(c6, s6, 6, tcp6), 0x86dd, {{5, 6}, 0x88a8}), decode::linktype::en10mb), 2);
+  REQUIRE(direct.has_ports);
+  CHECK(direct.src_port == 40000);
+  CHECK(direct.dst_port == 443);
+  CHECK(direct.ip_protocol == 6);
+  CHECK(direct.vlan_count == 2);
+  CHECK(direct.vlan[0] == 5);
+  CHECK(direct.vlan[1] == 6);
 }
 
 TEST_CASE("The shard of an address pair does not depend on direction, and frames without IP go to shard 0") {
-  engine::IpPair forward{4, core::IpAddress::v4(0x0a000001u), core::IpAddress::v4(0xc0000209u)};
-  engine::IpPair backward{4, forward.dst, forward.src};
+  engine::PeekedHeaders forward{4, core::IpAddress::v4(0x0a000001u), core::IpAddress::v4(0xc0000209u)};
+  engine::PeekedHeaders backward{4, forward.dst, forward.src};
   std::size_t on_shard[3] = {0, 0, 0};
   for (std::uint32_t host = 1; host <= 300; ++host) {
     forward.src = core::IpAddress::v4(0x0a000000u + host);
@@ -251,7 +287,7 @@ TEST_CASE("The shard of an address pair does not depend on direction, and frames
     ++on_shard[engine::shard_of(forward, 3)];
   }
   for (std::size_t count : on_shard) CHECK(count > 50);
-  CHECK(engine::shard_of(engine::IpPair{}, 3) == 0);
+  CHECK(engine::shard_of(engine::PeekedHeaders{}, 3) == 0);
   CHECK(engine::shard_of(forward, 1) == 0);
 }
 
@@ -259,7 +295,7 @@ TEST_CASE("A worker neither decodes nor defragments another shard's packets") {
   // A host pair of the second shard, so that the first worker sees only packets it must leave.
   Address c = Address::v4(10, 0, 1, 1);
   const Address s = Address::v4(10, 0, 2, 1);
-  engine::IpPair pair{4, core::IpAddress::v4(c.bytes.data()), core::IpAddress::v4(s.bytes.data())};
+  engine::PeekedHeaders pair{4, core::IpAddress::v4(c.bytes.data()), core::IpAddress::v4(s.bytes.data())};
   while (engine::shard_of(pair, 2) != 1) {
     ++c.bytes[3];
     pair.src = core::IpAddress::v4(c.bytes.data());

@@ -261,3 +261,35 @@ TEST_CASE("Flows stay found while the bucket index grows with them, and end clea
   CHECK(table.active() == 0);
   CHECK(table.get(packet_of(7)).created);
 }
+
+// The worker's prefetch steps (prefetch_bucket, prefetch_record, peek) run on keys of packets to
+// come: peek must find a flow whose record heads its chain, find nothing for a flow not in the table
+// or behind another in its chain, and change nothing.
+TEST_CASE("peek finds the flow heading its bucket chain, from either direction, and changes nothing") {
+  Fixture f(4096);
+  std::vector<decode::DecodedPacket> packets;
+  for (int i = 0; i < 3000; ++i)
+    packets.push_back(tcp("10.0.0.1", static_cast<std::uint16_t>(10000 + i), "10.0.0.2", 443, flags::syn, at(100)));
+  std::vector<const Flow*> flows;
+  for (const auto& p : packets) flows.push_back(f.table.get(p).flow);
+  const FlowStats before = f.table.stats();
+  std::size_t found = 0;
+  for (std::size_t i = 0; i < packets.size(); ++i) {
+    for (const auto& p : {packets[i], reply(packets[i], flags::syn_ack, at(100))}) {
+      const FlowKey key = FlowKey::of(p);
+      const std::uint32_t hash = f.table.prefetch_bucket(key);
+      f.table.prefetch_record(hash);
+      const Flow* peeked = f.table.peek(key, hash);
+      if (peeked == nullptr) continue;  // behind another flow in its chain
+      CHECK(peeked == flows[i]);
+      ++found;
+    }
+  }
+  // Most flows head their chain (the index grows with the flows: about one per bucket).
+  CHECK(found > packets.size());
+  const auto absent = tcp("10.0.0.9", 1, "10.0.0.2", 443, flags::syn, at(100));
+  CHECK(f.table.peek(FlowKey::of(absent), f.table.prefetch_bucket(FlowKey::of(absent))) == nullptr);
+  CHECK(f.table.stats().total == before.total);
+  CHECK(f.table.active() == packets.size());
+  CHECK(f.handler.ended.empty());
+}
