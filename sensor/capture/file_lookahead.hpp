@@ -7,14 +7,13 @@
 #include <optional>
 
 #include "core/bytes.hpp"
+#include "core/packet_view.hpp"
 
 namespace spanwatch::capture {
 
 class FileLookahead {
  public:
-  // How many packets ahead: far enough that a cache miss started now has ended when the packet
-  // comes (a packet takes the sensor about half a microsecond), near enough to stay in the buffer.
-  static constexpr unsigned distance = 16;
+  static constexpr unsigned distance = core::PacketView::ahead_distance;
 
   // For a file whose first four bytes are `magic`: classic pcap (microsecond or nanosecond, either
   // byte order, 16-byte record headers); nullopt for anything else (pcapng, modified pcap).

@@ -1,6 +1,5 @@
 #include "engine/worker.hpp"
 
-
 #include "alert/anomaly_record.hpp"
 #include "decode/checksum.hpp"
 #include "engine/flow_header.hpp"
@@ -55,7 +54,7 @@ void Worker::on_packet(const core::PacketView& packet) {
 
 // With tens of thousands of flows, a packet's bucket, flow record and cold state are rarely still
 // cached when it comes; looked up one after the other they were four dependent misses and a third
-// of the time. The source shows the frame FileLookahead::distance packets on: its bucket is
+// of the time. The source shows the frame PacketView::ahead_distance packets on: its bucket is
 // prefetched now, and the later steps run on the keys kept in ahead_ (the packet `record_step`
 // behind it gets its record, the one `state_step` behind its cold state, the one `parser_step`
 // behind its parser).

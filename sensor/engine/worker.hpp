@@ -75,7 +75,7 @@ class Worker final : private flow::FlowEndHandler {
   core::Timestamp now_;
   WorkerStats stats_;
   // The flow keys of the packets prefetch_ahead looked at, in arrival order (ring): a packet's
-  // bucket is prefetched FileLookahead::distance (16) packets before its turn, its record 8
+  // bucket is prefetched PacketView::ahead_distance (16) packets before its turn, its record 8
   // packets later, its cold state 4 packets before its turn and its parser 2 before, each when the
   // one before has arrived.
   struct AheadKey {
@@ -83,10 +83,11 @@ class Worker final : private flow::FlowEndHandler {
     std::uint32_t hash_low = 0;
     bool valid = false;  // the frame had a flow key to look for
   };
-  static constexpr std::size_t ahead_ring = 16;
+  static constexpr std::size_t ahead_ring = core::PacketView::ahead_distance;
   static constexpr std::size_t record_step = 8;  // packets after the bucket
   static constexpr std::size_t state_step = 12;  // packets after the bucket
   static constexpr std::size_t parser_step = 14;  // packets after the bucket
+  static_assert(record_step < state_step && state_step < parser_step && parser_step < ahead_ring);
   AheadKey ahead_[ahead_ring];
   std::size_t ahead_next_ = 0;
 };

@@ -56,6 +56,14 @@ std::string write_big_endian(const TempDir& dir, const std::vector<t::Frame>& fr
   return path;
 }
 
+std::string write_pcap(const TempDir& dir, const std::string& name, t::PcapWriter::Format format,
+                       const std::vector<t::Frame>& frames) {
+  const std::string path = dir.file(name);
+  t::PcapWriter writer(path, 1, format);
+  for (std::size_t i = 0; i < frames.size(); ++i) writer.write(1700000000 + static_cast<std::int64_t>(i), 0, frames[i]);
+  return path;
+}
+
 std::vector<spanwatch::capture::test::SeenPacket> read_all(const std::string& path) {
   auto source = open_offline(path, 0, OfflineOptions{});
   Collector collector;
@@ -82,12 +90,8 @@ TEST_CASE("Each packet of a small pcap shows the frame sixteen packets on, up to
   TempDir dir;
   const auto frames = numbered_frames(100, [](int i) { return static_cast<std::size_t>(i * 7 % 300); });
   for (const auto format : {t::PcapWriter::Format::pcap_micros, t::PcapWriter::Format::pcap_nanos}) {
-    const std::string path = dir.file(format == t::PcapWriter::Format::pcap_micros ? "us.pcap" : "ns.pcap");
-    {
-      t::PcapWriter writer(path, 1, format);
-      for (std::size_t i = 0; i < frames.size(); ++i) writer.write(1700000000 + static_cast<std::int64_t>(i), 0, frames[i]);
-    }
-    const auto packets = read_all(path);
+    const auto packets =
+        read_all(write_pcap(dir, format == t::PcapWriter::Format::pcap_micros ? "us.pcap" : "ns.pcap", format, frames));
     REQUIRE(packets.size() == frames.size());
     // The whole file fits the buffer: every packet but the last `distance` has its frame ahead.
     CHECK(check_ahead(packets) == frames.size() - FileLookahead::distance);
@@ -107,12 +111,7 @@ TEST_CASE("A big-endian pcap shows the same frames ahead") {
 TEST_CASE("Across buffer refills the frame ahead is always the right one, and shown for most packets") {
   TempDir dir;
   const auto frames = numbered_frames(4000, [](int i) { return static_cast<std::size_t>(200 + i * 37 % 1200); });
-  const std::string path = dir.file("big.pcap");
-  {
-    t::PcapWriter writer(path, 1, t::PcapWriter::Format::pcap_micros);
-    for (std::size_t i = 0; i < frames.size(); ++i) writer.write(1700000000 + static_cast<std::int64_t>(i), 0, frames[i]);
-  }
-  const auto packets = read_all(path);
+  const auto packets = read_all(write_pcap(dir, "big.pcap", t::PcapWriter::Format::pcap_micros, frames));
   REQUIRE(packets.size() == frames.size());
   const std::size_t shown = check_ahead(packets);
   CHECK(shown > frames.size() * 9 / 10);
@@ -122,12 +121,7 @@ TEST_CASE("Across buffer refills the frame ahead is always the right one, and sh
 TEST_CASE("A pcapng file shows no frame ahead") {
   TempDir dir;
   const auto frames = numbered_frames(40, [](int i) { return static_cast<std::size_t>(i); });
-  const std::string path = dir.file("x.pcapng");
-  {
-    t::PcapWriter writer(path, 1, t::PcapWriter::Format::pcapng);
-    for (std::size_t i = 0; i < frames.size(); ++i) writer.write(1700000000 + static_cast<std::int64_t>(i), 0, frames[i]);
-  }
-  const auto packets = read_all(path);
+  const auto packets = read_all(write_pcap(dir, "x.pcapng", t::PcapWriter::Format::pcapng, frames));
   REQUIRE(packets.size() == frames.size());
   CHECK(check_ahead(packets) == 0);
 }
