@@ -61,27 +61,30 @@ void Worker::on_packet(const core::PacketView& packet) {
 void Worker::prefetch_ahead(const core::PacketView& packet) {
   const AheadKey& for_record = ahead_[(ahead_next_ + ahead_ring - record_step) % ahead_ring];
   if (for_record.valid) flows_.prefetch_record(for_record.hash_low);
-  const AheadKey& for_state = ahead_[(ahead_next_ + ahead_ring - state_step) % ahead_ring];
+  AheadKey& for_state = ahead_[(ahead_next_ + ahead_ring - state_step) % ahead_ring];
   if (for_state.valid) {
     const flow::Flow* flow = flows_.peek(for_state.key, for_state.hash_low);
-    if (flow != nullptr && flow->extension != flow::no_extension) states_.prefetch(flow->extension);
+    if (flow != nullptr && flow->extension != flow::no_extension) {
+      for_state.extension = flow->extension;
+      states_.prefetch(flow->extension);
+    }
   }
+  // The state found two packets ago: if the flow has given it back since, the entry is still a
+  // constructed one and the prefetch merely useless.
   const AheadKey& for_parser = ahead_[(ahead_next_ + ahead_ring - parser_step) % ahead_ring];
-  if (for_parser.valid) {
-    const flow::Flow* flow = flows_.peek(for_parser.key, for_parser.hash_low);
-    if (flow != nullptr && flow->extension != flow::no_extension) states_[flow->extension].slot.prefetch_parser();
-  }
+  if (for_parser.extension != flow::no_extension) states_[for_parser.extension].slot.prefetch_parser();
   AheadKey& next = ahead_[ahead_next_];
   ahead_next_ = (ahead_next_ + 1) % ahead_ring;
   next.valid = false;
+  next.extension = flow::no_extension;
   if (packet.ahead.empty()) return;
   core::PacketView ahead = packet;
   ahead.data = packet.ahead;
   const PeekedHeaders headers = peek_headers(ahead, options_.decode.max_vlan_layers);
   if (!headers.has_ports) return;
   if (options_.shard_count > 1 && shard_of(headers, options_.shard_count) != options_.shard_index) return;
-  const std::uint16_t vlan[2] = {headers.vlan[0], headers.vlan[1]};
-  next.key = flow::FlowKey::of(headers.src, headers.dst, headers.src_port, headers.dst_port, headers.ip_protocol, vlan);
+  next.key = flow::FlowKey::of(headers.src, headers.dst, headers.src_port, headers.dst_port, headers.ip_protocol,
+                               headers.vlan);
   next.hash_low = flows_.prefetch_bucket(next.key);
   next.valid = true;
 }

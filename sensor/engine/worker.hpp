@@ -82,6 +82,7 @@ class Worker final : private flow::FlowEndHandler {
     flow::FlowKey key;
     std::uint32_t hash_low = 0;
     bool valid = false;  // the frame had a flow key to look for
+    std::uint32_t extension = flow::no_extension;  // its cold state, once the state step found it
   };
   static constexpr std::size_t ahead_ring = core::PacketView::ahead_distance;
   static constexpr std::size_t record_step = 8;  // packets after the bucket

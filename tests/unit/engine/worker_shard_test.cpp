@@ -209,8 +209,7 @@ void require_same_pair(const decode::DecodedPacket& decoded, const engine::Peeke
 
 // The flow key the prefetch looks for, from the peeked headers alone.
 flow::FlowKey key_of(const engine::PeekedHeaders& peeked) {
-  const std::uint16_t vlan[2] = {peeked.vlan[0], peeked.vlan[1]};
-  return flow::FlowKey::of(peeked.src, peeked.dst, peeked.src_port, peeked.dst_port, peeked.ip_protocol, vlan);
+  return flow::FlowKey::of(peeked.src, peeked.dst, peeked.src_port, peeked.dst_port, peeked.ip_protocol, peeked.vlan);
 }
 
 }  // namespace
