@@ -13,6 +13,7 @@
 
 #include "capture/capture_options.hpp"
 #include "capture/file_lookahead.hpp"
+#include "capture/read_ahead_file.hpp"
 #include "core/packet_view.hpp"
 
 // libpcap's pcap_t and pcap_pkthdr, declared here so users of this header do not include <pcap.h>.
@@ -121,14 +122,17 @@ class PacketSource {
   std::string error_text_;  // our own error (deleted interface); empty: libpcap's
   std::uint32_t subsecond_scale_ = 1000;  // ns per unit of tv_usec: 1 for nanosecond precision
   std::uint64_t file_size_ = 0;
-  // glibc's default FILE buffer is 4 KiB and it ignores setvbuf's size when the pointer is NULL;
-  // a 1 MiB buffer of our own made the bare read loop 12% faster (PERFORMANCE.md). It also holds
-  // the packets after the one being delivered, for FileLookahead.
+  // libpcap reads a file through a FILE buffered in memory of ours: a FILE refilled from a
+  // ReadAheadFile for a regular file, a plain one otherwise (a pipe). glibc's default FILE buffer is
+  // 4 KiB and it ignores setvbuf's size when the pointer is NULL; a 1 MiB buffer of our own made the
+  // bare read loop 12% faster (PERFORMANCE.md). It also holds the packets after the one being
+  // delivered, for FileLookahead.
   static constexpr std::size_t stdio_buffer_bytes = std::size_t{1} << 20;
-  // Declared before handle_ so it is destroyed after pcap_close has closed the FILE using it.
+  // Both declared before handle_, so they are destroyed after pcap_close has closed the FILE over them.
+  std::unique_ptr<ReadAheadFile> read_ahead_;
   std::unique_ptr<char[]> stdio_buffer_;
-  std::FILE* file_ = nullptr;  // offline: the FILE libpcap reads through stdio_buffer_ (closed by pcap_close)
-  std::optional<FileLookahead> lookahead_;  // offline classic pcap on glibc
+  std::FILE* file_ = nullptr;  // the FILE libpcap reads through stdio_buffer_ (closed by pcap_close)
+  std::optional<FileLookahead> lookahead_;  // classic pcap on glibc
   std::unique_ptr<::pcap, PcapCloser> handle_;
 
   std::atomic<bool> stop_requested_{false};

@@ -1,7 +1,11 @@
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
+
 #include <filesystem>
+#include <fstream>
 #include <numeric>
+#include <thread>
 
 #include "capture/capture_error.hpp"
 #include "capture/packet_source.hpp"
@@ -276,4 +280,25 @@ TEST_CASE("A file holding only its header reports end of file at once") {
   CHECK(result.status == DispatchStatus::end_of_file);
   CHECK(result.count == 0);
   CHECK(source->stats().packets == 0);
+}
+
+TEST_CASE("A capture read from a FIFO (read through stdio, not read ahead) delivers every packet") {
+  TempDir dir;
+  const auto frames = udp_frames(40);
+  const auto path = write_capture(dir, "source.pcap", t::PcapWriter::Format::pcap_nanos, frames);
+  const std::string fifo = dir.file("capture.fifo");
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  // Opening a FIFO for reading waits for its writer, so the writer runs on a thread of its own.
+  std::thread writer([&] {
+    std::ifstream in(path, std::ios::binary);
+    std::ofstream out(fifo, std::ios::binary);
+    out << in.rdbuf();
+  });
+  auto source = open_offline(fifo, 0, {});
+  Collector seen;
+  CHECK(drain(*source, seen) == DispatchStatus::end_of_file);
+  writer.join();
+  REQUIRE(seen.packets.size() == frames.size());
+  for (std::size_t i = 0; i < frames.size(); ++i) CHECK(seen.packets[i].data == frames[i]);
+  CHECK(source->file_size() == 0);  // a FIFO has no size to show progress against
 }
