@@ -45,7 +45,8 @@ std::string_view clip(std::string_view text) { return text.substr(0, short_text_
 
 RecordQueue::RecordQueue(RecordQueueOptions options)
     : options_(options), mask_(round_up_power_of_two(options.bytes) - 1),
-      ring_(std::make_unique_for_overwrite<std::byte[]>(mask_ + 1)) {}  // pages faulted in as records arrive
+      ring_memory_(mask_ + 1),  // pages faulted in as records arrive
+      ring_(static_cast<std::byte*>(ring_memory_.data())) {}
 
 std::size_t RecordQueue::free_bytes(std::size_t head) {
   return capacity() - (head - tail_cache_);
@@ -90,7 +91,7 @@ bool RecordQueue::write(const Record& record) {
   if (size > to_end) {
     // Only the first 8 bytes (size, kind): to_end may be shorter than a whole header.
     const std::uint32_t padding[2] = {static_cast<std::uint32_t>(to_end), static_cast<std::uint32_t>(SlotKind::padding)};
-    std::memcpy(ring_.get() + offset, padding, sizeof padding);
+    std::memcpy(ring_ + offset, padding, sizeof padding);
     at += to_end;
   }
   SlotHeader header{};
@@ -110,7 +111,7 @@ bool RecordQueue::write(const Record& record) {
     header.severity = a.severity;
     for (std::size_t i = 0; i < 5; ++i) header.text_sizes[i] = static_cast<std::uint8_t>(texts[i].size());
   }
-  std::byte* out = ring_.get() + (at & mask_);
+  std::byte* out = ring_ + (at & mask_);
   std::memcpy(out, &header, sizeof header);
   std::byte* cursor = out + sizeof header;
   auto append = [&cursor](std::string_view text) {
@@ -130,15 +131,15 @@ std::size_t RecordQueue::peek(Record& record, AlertSummary& alert) {
   const std::size_t head = head_.load(std::memory_order_acquire);
   if (tail == head) return 0;
   std::uint32_t first[2];  // size, kind
-  std::memcpy(first, ring_.get() + (tail & mask_), sizeof first);
+  std::memcpy(first, ring_ + (tail & mask_), sizeof first);
   if (static_cast<SlotKind>(first[1]) == SlotKind::padding) {
     tail += first[0];
     tail_.store(tail, std::memory_order_release);
     if (tail == head) return 0;
   }
   SlotHeader header;
-  std::memcpy(&header, ring_.get() + (tail & mask_), sizeof header);
-  const char* cursor = reinterpret_cast<const char*>(ring_.get() + (tail & mask_) + sizeof header);
+  std::memcpy(&header, ring_ + (tail & mask_), sizeof header);
+  const char* cursor = reinterpret_cast<const char*>(ring_ + (tail & mask_) + sizeof header);
   auto take = [&cursor](std::size_t size) {
     const std::string_view text(cursor, size);
     cursor += size;

@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "alert/record.hpp"
+#include "core/page_memory.hpp"
 
 namespace spanwatch::alert {
 
@@ -66,7 +67,8 @@ class RecordQueue final : public RecordSink {
 
   const RecordQueueOptions options_;
   const std::size_t mask_;
-  std::unique_ptr<std::byte[]> ring_;
+  core::PageMemory ring_memory_;
+  std::byte* ring_;
   alignas(64) std::atomic<std::size_t> head_{0};  // bytes ever written (producer)
   std::size_t tail_cache_ = 0;                    // producer's copy of tail_
   std::atomic<std::uint64_t> written_{0};

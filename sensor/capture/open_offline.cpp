@@ -2,6 +2,7 @@
 // a regular file, through a stdio buffer we own otherwise.
 #include <fcntl.h>
 #include <pcap/pcap.h>
+#include <stdio_ext.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -43,6 +44,9 @@ std::unique_ptr<PacketSource> open_offline(const std::string& path, std::uint16_
     else std::setvbuf(file, source->stdio_buffer_.get(), _IOFBF, PacketSource::stdio_buffer_bytes);
   }
   if (file == nullptr) throw CaptureError("cannot open " + path + ": " + std::generic_category().message(errno));
+  // Only the dispatching thread reads the FILE: stdio need not lock it for each of the two freads
+  // per packet (it does once the process has a second thread).
+  ::__fsetlocking(file, FSETLOCKING_BYCALLER);
 
   char errbuf[PCAP_ERRBUF_SIZE] = {};
   ::pcap* handle = pcap_fopen_offline_with_tstamp_precision(file, PCAP_TSTAMP_PRECISION_NANO, errbuf);

@@ -4,29 +4,26 @@
 // index order, when the owner first needs them. A 200 k-entry table that sees 10 k flows then
 // faults 10 k entries' pages, not all of them (value-initialising a std::vector touched every page
 // at start-up, which dominated short runs). Not thread-safe; never reallocates, so references stay
-// valid for the array's lifetime.
-#include <sys/mman.h>
-
+// valid for the array's lifetime. Filled front to back, it asks for huge pages (core::PageMemory).
 #include <cstddef>
 #include <new>
 #include <utility>
+
+#include "core/page_memory.hpp"
 
 namespace spanwatch::flow {
 
 template <class T>
 class LazyArray {
  public:
-  explicit LazyArray(std::size_t capacity) : capacity_(capacity) {
-    if (capacity_ == 0) return;
-    void* memory = ::mmap(nullptr, bytes(), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (memory == MAP_FAILED) throw std::bad_alloc();
-    data_ = static_cast<T*>(memory);
-  }
+  explicit LazyArray(std::size_t capacity)
+      : memory_(capacity * sizeof(T)),
+        data_(static_cast<T*>(memory_.data())),
+        capacity_(capacity) {}
   LazyArray(const LazyArray&) = delete;
   LazyArray& operator=(const LazyArray&) = delete;
   ~LazyArray() {
     for (std::size_t i = constructed_; i-- > 0;) data_[i].~T();
-    if (data_ != nullptr) ::munmap(data_, bytes());
   }
 
   // Constructs the next element (index constructed() before the call); the caller checks
@@ -49,6 +46,7 @@ class LazyArray {
   std::size_t bytes() const { return capacity_ * sizeof(T); }
 
  private:
+  core::PageMemory memory_;
   T* data_ = nullptr;
   std::size_t capacity_ = 0;
   std::size_t constructed_ = 0;

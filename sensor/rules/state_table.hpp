@@ -2,13 +2,16 @@
 // A fixed-size, 8-way set-associative map from a tracked key to per-rule state (threshold windows,
 // per-flow alert marks, correlation marks). Allocated once; when a set is full the entry whose
 // expiry passed is reused first, else the least recently touched one, counted as an eviction.
+// The slots are zero pages until first touched (all-zero bytes are an unused slot): a table sized for
+// a busy network costs start-up nothing (core::PageMemory).
 #include <cstddef>
 #include <cstdint>
-#include <vector>
+#include <type_traits>
 
 #include <boost/container_hash/hash.hpp>
 
 #include "core/ip_address.hpp"
+#include "core/page_memory.hpp"
 
 namespace spanwatch::rules {
 
@@ -37,7 +40,13 @@ class StateTable {
  public:
   static constexpr std::size_t ways = 8;
 
-  explicit StateTable(std::size_t capacity) : slots_(((capacity + ways - 1) / ways) * ways + (capacity == 0 ? ways : 0)) {}
+  explicit StateTable(std::size_t capacity)
+      : slot_count_(((capacity + ways - 1) / ways) * ways + (capacity == 0 ? ways : 0)),
+        memory_(slot_count_ * sizeof(Slot)),
+        slots_(static_cast<Slot*>(memory_.data())) {
+    // Zero bytes stand for Slot{} (used == false): nothing is constructed, nothing needs destroying.
+    static_assert(std::is_trivially_copyable_v<Slot> && std::is_trivially_destructible_v<Slot>);
+  }
 
   // The entry for `key`, created from Value{} when absent (`created` says so). Touching it moves its
   // expiry to at least now + ttl.
@@ -75,7 +84,7 @@ class StateTable {
     return nullptr;
   }
 
-  std::size_t capacity() const { return slots_.size(); }
+  std::size_t capacity() const { return slot_count_; }
   std::uint64_t evictions() const { return evictions_; }
 
  private:
@@ -98,10 +107,12 @@ class StateTable {
     if (candidate_expired != current_expired) return candidate_expired;
     return candidate.touched_ns < current.touched_ns;
   }
-  Slot* set_of(const StateKey& key) { return &slots_[(hash_of(key) % (slots_.size() / ways)) * ways]; }
-  const Slot* set_of(const StateKey& key) const { return &slots_[(hash_of(key) % (slots_.size() / ways)) * ways]; }
+  Slot* set_of(const StateKey& key) { return &slots_[(hash_of(key) % (slot_count_ / ways)) * ways]; }
+  const Slot* set_of(const StateKey& key) const { return &slots_[(hash_of(key) % (slot_count_ / ways)) * ways]; }
 
-  std::vector<Slot> slots_;
+  std::size_t slot_count_;
+  core::PageMemory memory_;
+  Slot* slots_;
   std::uint64_t evictions_ = 0;
 };
 
