@@ -111,6 +111,8 @@ bool RecordQueue::write(const Record& record) {
     header.severity = a.severity;
     for (std::size_t i = 0; i < 5; ++i) header.text_sizes[i] = static_cast<std::uint8_t>(texts[i].size());
   }
+  // The first time round, the ring's next pages are faulted in ahead of the producer.
+  ring_memory_.prefault_ahead(at + size);
   std::byte* out = ring_ + (at & mask_);
   std::memcpy(out, &header, sizeof header);
   std::byte* cursor = out + sizeof header;

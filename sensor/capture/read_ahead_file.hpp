@@ -1,5 +1,5 @@
 #pragma once
-// Offline only: a capture file read by a thread of its own into a ring of large blocks, ahead of
+// Offline only: a capture file read by a thread of its own into a ring of blocks (4 x 512 KiB), ahead of
 // the packet thread, and handed to libpcap as a FILE (fopencookie) whose buffer is refilled from
 // those blocks. Reading the file through stdio made the packet thread wait in read() while the
 // kernel copied every megabyte out of the page cache: most of a bare pcap_next_ex loop's time. Here
@@ -21,7 +21,7 @@ namespace spanwatch::capture {
 
 class ReadAheadFile {
  public:
-  static constexpr std::size_t block_bytes = std::size_t{1} << 20;
+  static constexpr std::size_t block_bytes = std::size_t{512} << 10;
   static constexpr std::size_t block_count = 4;
 
   // Takes `fd` (an open regular file, read from its current offset) and starts the reader thread.

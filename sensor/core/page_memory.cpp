@@ -2,9 +2,12 @@
 
 #include <sys/mman.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <new>
 #include <utility>
+
+#include "core/page_prefaulter.hpp"
 
 namespace spanwatch::core {
 namespace {
@@ -37,7 +40,8 @@ PageMemory::PageMemory(PageMemory&& other) noexcept
     : mapping_(std::exchange(other.mapping_, nullptr)),
       mapping_bytes_(std::exchange(other.mapping_bytes_, 0)),
       data_(std::exchange(other.data_, nullptr)),
-      bytes_(std::exchange(other.bytes_, 0)) {}
+      bytes_(std::exchange(other.bytes_, 0)),
+      prefaulted_(std::exchange(other.prefaulted_, 0)) {}
 
 PageMemory& PageMemory::operator=(PageMemory&& other) noexcept {
   if (this != &other) {
@@ -46,8 +50,18 @@ PageMemory& PageMemory::operator=(PageMemory&& other) noexcept {
     mapping_bytes_ = std::exchange(other.mapping_bytes_, 0);
     data_ = std::exchange(other.data_, nullptr);
     bytes_ = std::exchange(other.bytes_, 0);
+    prefaulted_ = std::exchange(other.prefaulted_, 0);
   }
   return *this;
+}
+
+void PageMemory::request_prefault(std::size_t used_bytes) {
+  // Steps start at multiples of prefault_step from a page-aligned start: madvise takes them as they are.
+  while (prefaulted_ < bytes_ && used_bytes + prefault_step > prefaulted_) {
+    const std::size_t length = std::min(prefault_step, bytes_ - prefaulted_);
+    prefault_async(static_cast<char*>(data_) + prefaulted_, length);
+    prefaulted_ += length;
+  }
 }
 
 PageMemory::~PageMemory() {

@@ -24,11 +24,22 @@ class PageMemory {
   void* data() const { return data_; }
   std::size_t bytes() const { return bytes_; }
 
+  // For memory used front to back: keeps the next prefault_step bytes after `used_bytes` being
+  // faulted in ahead of use on the background thread (core::prefault_async). Cheap enough to call
+  // on every use; `used_bytes` may pass bytes() (a ring going round).
+  void prefault_ahead(std::size_t used_bytes) {
+    if (prefaulted_ < bytes_ && used_bytes + prefault_step > prefaulted_) request_prefault(used_bytes);
+  }
+  static constexpr std::size_t prefault_step = std::size_t{2} << 20;  // one huge page
+
  private:
+  void request_prefault(std::size_t used_bytes);
+
   void* mapping_ = nullptr;  // what mmap returned (longer than bytes_ when aligned for huge pages)
   std::size_t mapping_bytes_ = 0;
   void* data_ = nullptr;
   std::size_t bytes_ = 0;
+  std::size_t prefaulted_ = 0;  // bytes from the start already asked for
 };
 
 }  // namespace spanwatch::core

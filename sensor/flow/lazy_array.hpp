@@ -4,7 +4,8 @@
 // index order, when the owner first needs them. A 200 k-entry table that sees 10 k flows then
 // faults 10 k entries' pages, not all of them (value-initialising a std::vector touched every page
 // at start-up, which dominated short runs). Not thread-safe; never reallocates, so references stay
-// valid for the array's lifetime. Filled front to back, it asks for huge pages (core::PageMemory).
+// valid for the array's lifetime. Filled front to back, it asks for huge pages and has the next ones
+// faulted in ahead of use (core::PageMemory).
 #include <cstddef>
 #include <new>
 #include <utility>
@@ -30,6 +31,7 @@ class LazyArray {
   // constructed() < capacity() first.
   template <class... Args>
   T& construct_next(Args&&... args) {
+    memory_.prefault_ahead((constructed_ + 1) * sizeof(T));
     T* element = ::new (static_cast<void*>(data_ + constructed_)) T(std::forward<Args>(args)...);
     ++constructed_;
     return *element;
