@@ -27,6 +27,7 @@ PageMemory::PageMemory(std::size_t bytes) : bytes_(bytes) {
     throw std::bad_alloc();
   }
   data_ = mapping_;
+  start_prefaulter();  // here, so that prefault_ahead never allocates
   if (huge) {
     const auto start = reinterpret_cast<std::uintptr_t>(mapping_);
     data_ = reinterpret_cast<void*>((start + huge_page_bytes - 1) & ~(huge_page_bytes - 1));

@@ -57,13 +57,17 @@ class Prefaulter {
   bool unsupported_ = false;
 };
 
-}  // namespace
-
-void prefault_async(void* address, std::size_t bytes) {
+Prefaulter& prefaulter() {
   // Never destroyed: the thread serves until the process ends, and no exit-time destructor has to
   // join a thread that a fork left behind.
-  static Prefaulter* const prefaulter = new Prefaulter;
-  prefaulter->request(address, bytes);
+  static Prefaulter* const instance = new Prefaulter;
+  return *instance;
 }
+
+}  // namespace
+
+void start_prefaulter() { prefaulter(); }
+
+void prefault_async(void* address, std::size_t bytes) { prefaulter().request(address, bytes); }
 
 }  // namespace spanwatch::core

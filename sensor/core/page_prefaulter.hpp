@@ -9,6 +9,10 @@
 
 namespace spanwatch::core {
 
+// Starts the background thread if it is not running yet. Allocates (once): call it where that is
+// fine, when the memory is reserved, so that prefault_async never allocates on a packet path.
+void start_prefaulter();
+
 // Asks for [address, address + bytes) to be faulted in. Never blocks and never allocates once the
 // thread runs: a request that finds the queue full is dropped, and the owner faults those pages
 // itself, as it would without this.
