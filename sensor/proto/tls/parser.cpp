@@ -44,7 +44,6 @@ Verdict TlsParser::feed(core::Direction direction, core::Bytes bytes, FeedContex
   const bool was_lost = side.records().lost();
   side.records().feed(bytes, side, direction == core::Direction::to_server);
   if (phase_ != Phase::done && !was_lost && side.records().lost()) {
-    counters().add(TlsCounter::desynchronised);
     if (sides_[to_server].records().lost() && sides_[to_client].records().lost())
       end_handshake(events::tls::HandshakeEnd::flow_ended);
   }
@@ -58,7 +57,6 @@ Verdict TlsParser::gap(core::Direction direction, std::uint64_t, FeedContext& co
   Side& side = sides_[core::index_of(direction)];
   if (!side.records().lost()) {
     side.records().lose_sync();
-    counters().add(TlsCounter::desynchronised);
     anomaly("tls.gap");
   }
   if (sides_[to_server].records().lost() && sides_[to_client].records().lost())
@@ -76,14 +74,12 @@ void TlsParser::finish(FeedContext& context) {
 }
 
 void TlsParser::anomaly(std::string_view name) {
-  counters().add(TlsCounter::malformed);
   if (context_ != nullptr) context_->sink.emit(events::AppAnomaly{events::Protocol::tls, name});
 }
 
 bool TlsParser::end_handshake(events::tls::HandshakeEnd end) {
   if (client_.hellos > 0 || server_.hello_seen) emit_summary(end);
   phase_ = Phase::done;
-  counters().add(TlsCounter::bypassed);
   return false;
 }
 
@@ -107,10 +103,8 @@ bool TlsParser::client_hello(core::Bytes body, std::uint16_t record_version, boo
     read.fallback_scsv = client_.fallback_scsv;  // a replacing hello accumulates the SCSV
   if (const auto a = read.read(hello, record_version, sslv2); !a.empty()) anomaly(a);
   if (read.truncated()) {
-    counters().add(TlsCounter::list_truncated);
     anomaly("tls.list_truncated");
   }
-  counters().add(TlsCounter::client_hellos);
   context_->sink.emit(read.event());
   if (duplicate) {
     client_.hellos = read.hellos;
@@ -130,8 +124,7 @@ bool TlsParser::server_hello(core::Bytes body, std::uint16_t record_version) {
     anomaly(a);
     if (!read.hello_seen) return true;
   }
-  server_.keep(read, workspace().packed_blocks());
-  counters().add(TlsCounter::server_hellos);  // JA3S is built from server_ when the summary is emitted
+  server_.keep(read, workspace().packed_blocks());  // JA3S is built from server_ when the summary is emitted
   const events::tls::ServerHello event = read.event();
   context_->sink.emit(event);
   if (event.hello_retry_request) return true;  // a second ClientHello and ServerHello follow
@@ -150,7 +143,6 @@ bool TlsParser::certificate(core::Direction direction, core::Bytes body) {
   if (error != WireError::none) anomaly("tls.malformed_certificate");
   certificate_seen_ = true;
   certificate_chain_length_ = static_cast<unsigned>(count);
-  counters().add(TlsCounter::certificates);
   events::tls::Certificate e;
   e.direction = direction;
   e.chain_length = certificate_chain_length_;
@@ -162,7 +154,6 @@ bool TlsParser::certificate(core::Direction direction, core::Bytes body) {
     certificate_.append(packed);
     const CertificateFields fields = unpack_certificate(certificate_.bytes(), workspace().subject_alt_names());
     if (!fields.parsed) anomaly("tls.invalid_certificate");
-    if (fields.sans_truncated) counters().add(TlsCounter::list_truncated);
     e.subject = fields.subject;
     e.issuer = fields.issuer;
     e.serial = fields.serial;
@@ -183,7 +174,6 @@ bool TlsParser::alert(core::Direction direction, std::uint8_t level, std::uint8_
   e.description = description;
   e.encrypted = encrypted;
   e.description_name = alert_name(encrypted, description);
-  counters().add(TlsCounter::alerts);
   context_->sink.emit(e);
   FirstAlert& first = first_alert_[core::index_of(direction)];
   if (!first.seen) first = {true, encrypted, level, description};

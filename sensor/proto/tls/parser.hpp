@@ -75,7 +75,6 @@ class TlsParser final : public Dissector {
   void anomaly(std::string_view name);
   void emit_summary(events::tls::HandshakeEnd end);
   TlsWorkspace& workspace() { return *workspace_; }
-  core::EnumCounters<TlsCounter>& counters() { return workspace_->counters(); }
   bool end_handshake(events::tls::HandshakeEnd end);
 
   // Of the options, what is used after construction (the list capacities are the workspace's).

@@ -95,8 +95,6 @@ void TlsParser::emit_summary(events::tls::HandshakeEnd end) {
     h.ja3s = ja3s.text();
     h.ja3s_hash = ja3s.hash();
   }
-  counters().add(TlsCounter::handshakes);
-  if (h.completed) counters().add(TlsCounter::handshakes_completed);
   if (context_ != nullptr) context_->sink.emit(h);
 }
 

@@ -1,5 +1,5 @@
 #pragma once
-// Limits of the TLS parser: every one is an option, a counter (TlsCounter) and an anomaly.
+// Limits of the TLS parser: every one is an option and an anomaly (counted in app_layer.error.tls.parser).
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -29,22 +29,6 @@ struct TlsOptions {
   // Scratch and pools shared by the parsers of one worker (tls_workspace.hpp; null: each parser makes
   // its own). The engine gives each worker one; parsers of different threads must not share it.
   std::shared_ptr<TlsWorkspace> workspace;
-};
-
-enum class TlsCounter : std::uint8_t {
-  records,
-  client_hellos,
-  server_hellos,
-  certificates,
-  alerts,
-  handshakes,             // tls.handshake summaries emitted
-  handshakes_completed,
-  bypassed,               // flows handed back with Verdict::stop after the handshake
-  malformed,              // anomalies from malformed input
-  message_too_long,
-  list_truncated,
-  desynchronised,         // a direction lost record framing (gap or garbage)
-  count_
 };
 
 }  // namespace spanwatch::proto::tls

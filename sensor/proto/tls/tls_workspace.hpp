@@ -3,8 +3,8 @@
 // inside one call — each hello read in full (every list at the options' capacity) while its event is
 // emitted, a certificate decoded without a cache, the ALPN and SAN views and the JA3/JA3S text built
 // for events — pools of the parts a handshake holds for a while — handshake messages split across
-// segments, the packed server certificate, hellos' lists too long for a parser's inline storage — and
-// the counters. Keeps a parser in flight under 1 KiB (measured in the README). The engine makes one
+// segments, the packed server certificate, hellos' lists too long for a parser's inline storage.
+// Keeps a parser in flight under 1 KiB (measured in the README). The engine makes one
 // per worker (TlsOptions::workspace); a parser built without one makes its own.
 #include <cstddef>
 #include <cstdint>
@@ -12,7 +12,6 @@
 #include <string_view>
 #include <vector>
 
-#include "core/counters.hpp"
 #include "proto/tls/certificate.hpp"
 #include "proto/tls/client_state.hpp"
 #include "proto/tls/ja3.hpp"
@@ -45,9 +44,6 @@ class TlsWorkspace {
   // certificate's packed fields until the summary.
   PackedBlockPools& packed_blocks() { return packed_blocks_; }
 
-  // Every parser of the worker counts here.
-  core::EnumCounters<TlsCounter>& counters() { return counters_; }
-
  private:
   ClientState client_hello_;
   ServerState server_hello_;
@@ -58,7 +54,6 @@ class TlsWorkspace {
   Fingerprint ja3s_;
   proto::WorkerPool<std::vector<std::uint8_t>> messages_;
   PackedBlockPools packed_blocks_;
-  core::EnumCounters<TlsCounter> counters_;
 };
 
 }  // namespace spanwatch::proto::tls
