@@ -45,7 +45,7 @@ std::string_view clip(std::string_view text) { return text.substr(0, short_text_
 
 RecordQueue::RecordQueue(RecordQueueOptions options)
     : options_(options), mask_(round_up_power_of_two(options.bytes) - 1),
-      ring_memory_(mask_ + 1),  // pages faulted in as records arrive
+      ring_memory_(mask_ + 1),  // pages faulted in ahead of the producer's first lap (write())
       ring_(static_cast<std::byte*>(ring_memory_.data())) {}
 
 std::size_t RecordQueue::free_bytes(std::size_t head) {

@@ -26,7 +26,7 @@ std::unique_ptr<PacketSource> open_offline(const std::string& path, std::uint16_
   if (fd < 0) throw CaptureError("cannot open " + path + ": " + std::generic_category().message(errno));
   struct stat info {};
   const bool regular = ::fstat(fd, &info) == 0 && S_ISREG(info.st_mode);
-  source->stdio_buffer_ = std::make_unique<char[]>(PacketSource::stdio_buffer_bytes);
+  source->stdio_buffer_ = std::make_unique_for_overwrite<char[]>(PacketSource::stdio_buffer_bytes);
   std::FILE* file = nullptr;
   if (regular) {
     if (info.st_size > 0) source->file_size_ = static_cast<std::uint64_t>(info.st_size);
@@ -39,9 +39,13 @@ std::unique_ptr<PacketSource> open_offline(const std::string& path, std::uint16_
     // A pipe or device: read through stdio on this thread (a reader blocked on a pipe could not be
     // stopped promptly).
     file = ::fdopen(fd, "rb");
-    if (file == nullptr) ::close(fd);
-    // Must come before the first read of the FILE.
-    else std::setvbuf(file, source->stdio_buffer_.get(), _IOFBF, PacketSource::stdio_buffer_bytes);
+    if (file == nullptr) {
+      const int error = errno;
+      ::close(fd);
+      errno = error;
+    } else {
+      std::setvbuf(file, source->stdio_buffer_.get(), _IOFBF, PacketSource::stdio_buffer_bytes);  // before any read
+    }
   }
   if (file == nullptr) throw CaptureError("cannot open " + path + ": " + std::generic_category().message(errno));
   // Only the dispatching thread reads the FILE: stdio need not lock it for each of the two freads

@@ -63,7 +63,8 @@ std::size_t ReadAheadFile::read(char* buffer, std::size_t size) {
   std::size_t copied = 0;
   while (copied < size) {
     if (position_in_block_ == current_size_) {
-      if (current_last_ || !next_block()) break;
+      if (current_last_) break;
+      next_block();
       continue;
     }
     const std::size_t n = std::min(size - copied, current_size_ - position_in_block_);
@@ -75,7 +76,7 @@ std::size_t ReadAheadFile::read(char* buffer, std::size_t size) {
   return copied;
 }
 
-bool ReadAheadFile::next_block() {
+void ReadAheadFile::next_block() {
   if (current_ != nullptr) {
     released_.store(consumed_blocks_, std::memory_order_release);
     released_.notify_one();
@@ -92,7 +93,6 @@ bool ReadAheadFile::next_block() {
   current_error_ = blocks_[slot].error;
   position_in_block_ = 0;
   ++consumed_blocks_;
-  return true;
 }
 
 void ReadAheadFile::reader_loop() {

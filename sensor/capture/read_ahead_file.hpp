@@ -1,21 +1,21 @@
 #pragma once
-// Offline only: a capture file read by a thread of its own into a ring of blocks (4 x 512 KiB), ahead of
-// the packet thread, and handed to libpcap as a FILE (fopencookie) whose buffer is refilled from
-// those blocks. Reading the file through stdio made the packet thread wait in read() while the
+// Offline only: a capture file read by a thread of its own into a ring of blocks (4 x 512 KiB),
+// ahead of the packet thread, and handed to libpcap as a FILE (fopencookie) whose buffer is refilled
+// from those blocks. Reading the file through stdio made the packet thread wait in read() while the
 // kernel copied every megabyte out of the page cache: most of a bare pcap_next_ex loop's time. Here
 // that system call and copy run on the reader thread (on another core when there is one), and the
 // packet thread's refill is a memcpy from a block that is already there.
 //
 // Regular files only: a read() of one never waits on anybody, so stopping the reader is prompt.
 // One consumer: the FILE is read by the thread that dispatches the capture.
+#include <sys/types.h>
+
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <memory>
 #include <thread>
-
-#include <sys/types.h>
 
 namespace spanwatch::capture {
 
@@ -48,8 +48,8 @@ class ReadAheadFile {
   static int seek_cookie(void* cookie, off64_t* offset, int whence);
   static int close_cookie(void* cookie);
   std::size_t read(char* buffer, std::size_t size);
-  // Consumer: gives the current block back and waits for the next; false at the end of the data.
-  bool next_block();
+  // Consumer: gives the current block back (if any) and waits for the next one.
+  void next_block();
   void reader_loop();
 
   int fd_;
