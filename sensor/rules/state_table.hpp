@@ -42,8 +42,7 @@ class StateTable {
 
   explicit StateTable(std::size_t capacity)
       : slot_count_(((capacity + ways - 1) / ways) * ways + (capacity == 0 ? ways : 0)),
-        memory_(slot_count_ * sizeof(Slot)),
-        slots_(static_cast<Slot*>(memory_.data())) {
+        memory_(slot_count_ * sizeof(Slot)) {
     // Zero bytes stand for Slot{} (used == false): nothing is constructed, nothing needs destroying.
     static_assert(std::is_trivially_copyable_v<Slot> && std::is_trivially_destructible_v<Slot>);
   }
@@ -107,12 +106,16 @@ class StateTable {
     if (candidate_expired != current_expired) return candidate_expired;
     return candidate.touched_ns < current.touched_ns;
   }
-  Slot* set_of(const StateKey& key) { return &slots_[(hash_of(key) % (slot_count_ / ways)) * ways]; }
-  const Slot* set_of(const StateKey& key) const { return &slots_[(hash_of(key) % (slot_count_ / ways)) * ways]; }
+  // The slots are found from memory_ each time rather than kept beside it, so a moved table cannot
+  // point into memory it no longer owns.
+  std::size_t first_slot_of(const StateKey& key) const { return (hash_of(key) % (slot_count_ / ways)) * ways; }
+  Slot* set_of(const StateKey& key) { return static_cast<Slot*>(memory_.data()) + first_slot_of(key); }
+  const Slot* set_of(const StateKey& key) const {
+    return static_cast<const Slot*>(memory_.data()) + first_slot_of(key);
+  }
 
   std::size_t slot_count_;
   core::PageMemory memory_;
-  Slot* slots_;
   std::uint64_t evictions_ = 0;
 };
 
